@@ -1,0 +1,228 @@
+"""Build the graph: validate data/, convert it, check the shapes, write build/ atomically.
+
+The three outputs (``kg.ttl``, ``kg.nt``, ``kg.jsonld``) hold the same sorted
+triples, so the same data gives byte-identical files and a diff between two
+builds shows what changed in the ecosystem. Every output is written to a
+temporary file first and renamed into place only once all of them are written
+and every check has passed: a failed build leaves the previous outputs as they
+were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, Problem
+from kg.model import Dataset, load_data, problem_at
+from kg.rdf import PREFIXES, Origin, to_triples
+
+__all__ = [
+    "DEFAULT_BUILD",
+    "DEFAULT_DATA",
+    "OUTPUTS",
+    "BuildReport",
+    "check_shapes",
+    "ensure_build",
+    "ontology_dir",
+    "validate",
+    "write_build",
+]
+
+DEFAULT_DATA = Path("data")
+DEFAULT_BUILD = Path("build")
+OUTPUTS: dict[str, ox.RdfFormat] = {
+    "kg.ttl": ox.RdfFormat.TURTLE,
+    "kg.nt": ox.RdfFormat.N_TRIPLES,
+    "kg.jsonld": ox.RdfFormat.JSON_LD,
+}
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def ontology_dir() -> Path:
+    """The ontology/ folder of this checkout (the package is installed editable)."""
+    return Path(__file__).resolve().parent.parent / "ontology"
+
+
+@dataclass
+class BuildReport:
+    """What a build or a validation found: triple count and instances per type."""
+
+    triples: int
+    counts: dict[str, int]
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """Counts by type, one per line, largest first.
+
+        Examples
+        --------
+        >>> print(BuildReport(3, {"lkg:Cluster": 1, "org:Membership": 2}).summary())
+        triples             3
+        org:Membership      2
+        lkg:Cluster         1
+        """
+        rows = [("triples", self.triples)]
+        rows += sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        width = max(len(name) for name, _ in rows) + 2
+        return "\n".join(f"{name:<{max(width, 20)}}{count}" for name, count in rows)
+
+
+def _compact(term: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if term.startswith(namespace) and "/" not in term[len(namespace) :]:
+            return f"{prefix}:{term[len(namespace):]}"
+    return term
+
+
+def _count_types(triples: Iterable[ox.Triple]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for triple in triples:
+        if triple.predicate.value == _RDF_TYPE:
+            counts[_compact(triple.object.value)] += 1
+    return dict(counts)
+
+
+def check_shapes(
+    triples: list[ox.Triple], origins: dict[str, Origin], *, shapes: Path | None = None
+) -> list[Problem]:
+    """Run the SHACL shapes (pySHACL) on the triples; each violation at its record's line.
+
+    Parameters
+    ----------
+    triples : list of pyoxigraph.Triple
+        The graph to check.
+    origins : dict
+        Resource IRI -> `kg.rdf.Origin`, to point each violation at the YAML record.
+    shapes : pathlib.Path, optional
+        A shapes file; ``ontology/shapes.ttl`` by default.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the graph conforms.
+    """
+    import pyshacl  # heavy: imported only when shapes are checked
+    import rdflib
+
+    data = rdflib.Graph()
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    ontology = rdflib.Graph().parse(ontology_dir() / "lkg.ttl", format="turtle")
+    shapes_graph = rdflib.Graph().parse(shapes or ontology_dir() / "shapes.ttl", format="turtle")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
+    )
+    if conforms:
+        return []
+    assert isinstance(report, rdflib.Graph)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    problems = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus = str(report.value(result, sh.focusNode))
+        message = str(report.value(result, sh.resultMessage) or "violates a shape")
+        source_shape = report.value(result, sh.sourceShape)
+        name = shapes_graph.value(source_shape, sh.name) if source_shape is not None else None
+        name = str(name) if name is not None else str(report.value(result, sh.resultPath) or "-")
+        origin = origins.get(focus)
+        if origin is None:
+            problems.append(Problem(Path("build"), None, name, f"<{focus}> {message}"))
+        else:
+            problems.append(problem_at(origin.record, (*origin.loc, name), message))
+    return sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message))
+
+
+def _convert(data_dir: Path, *, shapes: bool) -> tuple[Dataset, list[ox.Triple]]:
+    dataset = load_data(data_dir)
+    triples, origins = to_triples(dataset)
+    if shapes:
+        problems = check_shapes(triples, origins)
+        if problems:
+            raise KgError(problems)
+    return dataset, triples
+
+
+def validate(data_dir: Path | str = DEFAULT_DATA) -> BuildReport:
+    """Every check of a build, writing nothing.
+
+    Raises
+    ------
+    KgError
+        With every problem found.
+    """
+    _, triples = _convert(Path(data_dir), shapes=True)
+    return BuildReport(len(triples), _count_types(triples))
+
+
+def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAULT_BUILD) -> BuildReport:
+    """Validate ``data_dir``, convert it and write kg.ttl, kg.nt and kg.jsonld into ``out_dir``.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path or str
+        The curated YAML.
+    out_dir : pathlib.Path or str
+        Where the outputs go; created if missing.
+
+    Returns
+    -------
+    BuildReport
+        Triple count, instances per type and the files written.
+
+    Raises
+    ------
+    KgError
+        When the data or the shapes fail; nothing is written then.
+    """
+    out = Path(out_dir)
+    _, triples = _convert(Path(data_dir), shapes=True)
+    out.mkdir(parents=True, exist_ok=True)
+    prefixes = {k: v for k, v in PREFIXES.items()}
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, fmt in OUTPUTS.items():
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            with os.fdopen(handle, "wb") as stream:
+                ox.serialize(triples, stream, fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
+                stream.flush()
+                os.fsync(stream.fileno())
+            staged.append((Path(temp), out / name))
+        for temp, final in staged:  # only renames remain: each one is atomic
+            os.replace(temp, final)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return BuildReport(len(triples), _count_types(triples), [final for _, final in staged])
+
+
+def _newest(paths: Iterable[Path]) -> float:
+    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+
+def ensure_build(build_dir: Path | str = DEFAULT_BUILD, data_dir: Path | str = DEFAULT_DATA) -> Path:
+    """The build directory, (re)built first when it is missing or older than data/.
+
+    Every command that reads the graph calls this with its ``--build`` option.
+    An explicit build directory with no data/ beside it is used as it is.
+
+    Raises
+    ------
+    KgError
+        When the build is missing and cannot be made, or the data is bad.
+    """
+    build = Path(build_dir)
+    data = Path(data_dir)
+    outputs = [build / name for name in OUTPUTS]
+    if not data.is_dir():
+        if all(p.is_file() for p in outputs):
+            return build
+        raise KgError([Problem(build, None, "-", f"no build here and no data directory '{data}' to build it from")])
+    inputs = [*data.rglob("*.y*ml"), *ontology_dir().glob("*.ttl")]
+    if not all(p.is_file() for p in outputs) or _newest(inputs) > min(p.stat().st_mtime for p in outputs):
+        write_build(data, build)
+    return build

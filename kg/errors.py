@@ -1,0 +1,41 @@
+"""Problems found in the input and the one exception that carries them.
+
+Library code collects every problem it finds and raises a single `KgError`;
+only `kg.cli` prints them (one line each) and chooses the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["KgError", "Problem"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, at a file and line.
+
+    Examples
+    --------
+    >>> print(Problem(Path("data/x.yaml"), 3, "sources", "missing"))
+    data/x.yaml:3: sources: missing
+    >>> print(Problem(Path("data/x.yaml"), None, "-", "invalid YAML"))
+    data/x.yaml:?: -: invalid YAML
+    """
+
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or '?'}: {self.field}: {self.message}"
+
+
+class KgError(Exception):
+    """Bad input or a failed check; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems

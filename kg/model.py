@@ -1,0 +1,896 @@
+"""Read the curated YAML in data/ and check it, reporting every problem at once.
+
+This module knows YAML and the schema of the curated records, nothing of RDF.
+Each YAML file under the data directory is a mapping whose top-level keys say
+what it holds: ``sources``, ``organisations``, ``clusters`` (or one
+``cluster``), ``people``, ``acts`` and ``schemes``. A curator may split records
+across as many files as they like; ids are global per kind.
+
+Every problem becomes a `kg.errors.Problem` with the file, the line and the
+field (relative to the record), for example::
+
+    data/clusters/cosmetica.yaml:14: members[2].organisation: unknown organisation
+    'polimi' (did you mean 'politecnico-di-milano'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar, Union, cast
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+)
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from kg.errors import KgError, Problem
+
+__all__ = [
+    "ACT_TYPES",
+    "ORGANISATION_TYPES",
+    "PARTNER_TYPES",
+    "ROLES",
+    "Act",
+    "Cluster",
+    "Dataset",
+    "Membership",
+    "Organisation",
+    "PartialDate",
+    "Person",
+    "Post",
+    "Scheme",
+    "Source",
+    "load_data",
+    "normalise_name",
+    "parse_date",
+    "problem_at",
+]
+
+# --------------------------------------------------------------------------- vocabularies
+# Closed lists: each value maps to one term of ontology/lkg.ttl (tests check it).
+
+ORGANISATION_TYPES = (
+    "organisation",
+    "university",
+    "company",
+    "research-centre",
+    "association",
+    "foundation",
+    "public-body",
+    "regional-government",
+    "local-authority",
+    "chamber-of-commerce",
+    "education-provider",
+)
+"""Kinds of organisation; ``organisation`` when no source says more."""
+
+ROLES = (
+    "founding-member",
+    "member",
+    "coordinator",
+    "proposer",
+    "partner",
+    "board-member",
+    "president",
+    "vice-president",
+    "director",
+    "cluster-manager",
+    "assessore",
+)
+"""Roles an organisation plays in a cluster, or a person in a post."""
+
+ACT_TYPES = ("deliberation", "decree", "call", "strategy", "law", "notice")
+"""Kinds of policy act: DGR, decreto, bando, S3 strategy, legge, avviso."""
+
+CLUSTER_STATUSES = ("recognised", "constituted")
+"""``recognised`` by the Region, or ``constituted`` and awaiting recognition."""
+
+PARTNER_TYPES = ORGANISATION_TYPES
+"""Kinds of partner a source names only as a group ("local authorities")."""
+
+OPEN = "open"
+UNKNOWN = "unknown"
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date with the precision its source gives: a year, a month or a day.
+
+    Examples
+    --------
+    >>> parse_date("2026-02")
+    PartialDate(year=2026, month=2, day=None)
+    >>> str(parse_date(2026)), parse_date("2026-02-17").precision
+    ('2026', 'day')
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        """How much of the date the source states."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date(value: object) -> PartialDate:
+    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a year may be a YAML integer).
+
+    Raises
+    ------
+    ValueError
+        When the value is not one of those forms or is not a real calendar date.
+
+    Examples
+    --------
+    >>> parse_date("2026-02-30")
+    Traceback (most recent call last):
+    ...
+    ValueError: malformed date '2026-02-30': day 30 is not in February 2026
+    """
+    import calendar
+
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"malformed date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"malformed date {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match[1])
+    month = int(match[2]) if match[2] else None
+    day = int(match[3]) if match[3] else None
+    if year < 1000:
+        raise ValueError(f"malformed date {value!r}: the year must have four digits")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"malformed date {value!r}: month {month} does not exist")
+    if day is not None and month is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            name = calendar.month_name[month]
+            raise ValueError(f"malformed date {value!r}: day {day} is not in {name} {year}")
+    return PartialDate(year, month, day)
+
+
+def _parse_end(value: object) -> PartialDate | str:
+    if isinstance(value, str) and value.strip() in (OPEN, UNKNOWN):
+        return value.strip()
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise ValueError(f"{error} (or 'open' if still running, 'unknown' if not stated)") from None
+
+
+# --------------------------------------------------------------------------- scalar types
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://[^\s/?#<>\"{}|\\^`]+[^\s<>\"{}|\\^`]*$")
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.match(value):
+        hint = slugify(value)
+        raise ValueError(
+            f"invalid id {value!r}: use lowercase ASCII letters, digits and hyphens"
+            + (f" (e.g. {hint!r})" if hint else "")
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        raise ValueError("empty text")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("text holds a line break or control character; write it on one line")
+    return value
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    if not _URL.match(value):
+        raise ValueError(f"invalid URL {value!r}: give a full http:// or https:// address")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Text = Annotated[str, AfterValidator(_check_text)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Date = Annotated[PartialDate, BeforeValidator(parse_date)]
+End = Annotated[Union[PartialDate, str], BeforeValidator(_parse_end)]  # noqa: UP007
+SourceRefs = Annotated[list[str], Field(min_length=1)]
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII slug for a name.
+
+    Examples
+    --------
+    >>> slugify("Università degli Studi di Milano-Bicocca")
+    'universita-degli-studi-di-milano-bicocca'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def normalise_name(text: str) -> str:
+    """The form under which two names count as the same name.
+
+    Case, accents, punctuation and spacing do not matter.
+
+    Examples
+    --------
+    >>> normalise_name("Università degli Studi  di Milano–Bicocca") == normalise_name(
+    ...     "universita degli studi di milano bicocca")
+    True
+    """
+    return " ".join(slugify(text).split("-"))
+
+
+# --------------------------------------------------------------------------- records
+
+
+class _Record(BaseModel):
+    """Fields every curated record has; `at` is where it was read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    _path: Path = PrivateAttr(default=Path("?"))
+    _node: object = PrivateAttr(default=None)
+
+    @property
+    def at(self) -> tuple[Path, int | None]:
+        """File and line of the record's first key."""
+        return self._path, _line_of(self._node, ())
+
+
+class Source(_Record):
+    """A public page that states facts; described once, cited by id or URL."""
+
+    id: Slug
+    url: Url
+    title: Text
+    publisher: Text
+    date: Date | None = None
+    note: Text | None = None
+
+
+class _Named(_Record):
+    id: Slug
+    label: Text
+    label_en: Text | None = None
+    alt_labels: list[Text] = []
+    sources: SourceRefs
+    note: Text | None = None
+
+
+class Organisation(_Named):
+    """A university, company, public body or other organisation."""
+
+    type: Literal[ORGANISATION_TYPES]  # type: ignore[valid-type]
+    city: Text | None = None
+    website: Url | None = None
+    part_of: Slug | None = None
+    founded: Date | None = None
+
+
+class Membership(_Record):
+    """An organisation's role in a cluster, with its dates where known."""
+
+    organisation: Slug
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    start: Date | None = None
+    end: End | None = None
+    sources: SourceRefs
+    disputed_by: list[str] = []
+    note: Text | None = None
+
+
+class Body(_Record):
+    """A governing body of a cluster, such as its Consiglio Direttivo."""
+
+    label: Text
+    label_en: Text | None = None
+    sources: SourceRefs
+
+
+class Cluster(_Named):
+    """A Lombard technology cluster (CTL) with its members."""
+
+    acronym: Text | None = None
+    status: Literal[CLUSTER_STATUSES]  # type: ignore[valid-type]
+    legal_form: Text | None = None
+    founded: Date | None = None
+    city: Text | None = None
+    website: Url | None = None
+    themes: list[Slug] = []
+    partner_types: list[Literal[PARTNER_TYPES]] = []  # type: ignore[valid-type]
+    bodies: list[Body] = []
+    members: list[Membership] = []
+
+
+class Post(_Record):
+    """A position a person holds in an organisation or cluster, over a period."""
+
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    organisation: Slug
+    label: Text | None = None
+    label_en: Text | None = None
+    start: Date | None = None
+    end: End | None = None
+    sources: SourceRefs
+    note: Text | None = None
+
+
+class Person(_Record):
+    """A person named by a source, with the posts they hold or held."""
+
+    id: Slug
+    name: Text
+    alt_labels: list[Text] = []
+    sources: SourceRefs
+    posts: list[Post] = []
+    note: Text | None = None
+
+
+class Act(_Named):
+    """A policy act: a Giunta deliberation, a decree, a call, a strategy, a law."""
+
+    type: Literal[ACT_TYPES]  # type: ignore[valid-type]
+    number: Text | None = None
+    date: Date | None = None
+    passed_by: Slug | None = None
+    concerns: list[Slug] = []
+    based_on: list[Slug] = []
+    summary: Text | None = None
+    summary_en: Text | None = None
+    opens: Date | None = None
+    closes: Date | None = None
+    budget_eur: float | None = Field(default=None, ge=0)
+    website: Url | None = None
+
+
+class Concept(_Named):
+    """A thematic area in a concept scheme."""
+
+    broader: Slug | None = None
+
+
+class Scheme(_Named):
+    """A set of thematic areas (S3 areas, innovation ecosystems)."""
+
+    concepts: list[Concept] = []
+
+
+@dataclass
+class Dataset:
+    """Every checked record of a data directory, in file order."""
+
+    root: Path
+    sources: list[Source] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    acts: list[Act] = field(default_factory=list)
+    schemes: list[Scheme] = field(default_factory=list)
+
+    def source_for(self, ref: str) -> Source:
+        """The source a record cites, by id or URL (references are checked on load)."""
+        return self._sources_by_ref()[ref]
+
+    def _sources_by_ref(self) -> dict[str, Source]:
+        index: dict[str, Source] = {}
+        for source in self.sources:
+            index[source.id] = source
+            index[source.url] = source
+        return index
+
+
+# What each top-level key of a file holds; ``cluster`` is one mapping, the rest lists.
+_SECTIONS: dict[str, tuple[type[_Record], str]] = {
+    "sources": (Source, "sources"),
+    "organisations": (Organisation, "organisations"),
+    "cluster": (Cluster, "clusters"),
+    "clusters": (Cluster, "clusters"),
+    "people": (Person, "people"),
+    "acts": (Act, "acts"),
+    "schemes": (Scheme, "schemes"),
+}
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that leaves dates as text, so parse_date sees them."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda self, node: self.construct_scalar(node),
+)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+def _line_of(node: object, loc: Sequence[str | int]) -> int | None:
+    """1-based line of the deepest part of ``loc`` present in ``node``."""
+    if not isinstance(node, (CommentedMap, CommentedSeq)):
+        return None
+    line: int = node.lc.line
+    current: object = node
+    for part in loc:
+        if isinstance(current, CommentedMap) and part in current:
+            line = current.lc.key(part)[0]
+            current = current[part]
+        elif isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current):
+            line = current.lc.item(part)[0]
+            current = current[part]
+        else:
+            break
+    return line + 1
+
+
+def _field_name(loc: Sequence[str | int]) -> str:
+    """``('members', 2, 'organisation')`` -> ``members[2].organisation``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "-"
+
+
+def _plain(error: dict[str, object], model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """Pydantic's message in a curator's words."""
+    kind = error["type"]
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        if name == "sources":
+            return "missing: every record needs a source (an id from sources or a cited URL)"
+        return "missing: this field is required"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        allowed = ", ".join(owner.model_fields) if owner else ""
+        hint = difflib.get_close_matches(str(name), list(owner.model_fields) if owner else [], 1)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {allowed})"
+        return f"unknown key '{name}'{suffix}"
+    if kind == "too_short" and name == "sources":
+        return "empty: every record needs at least one source"
+    if kind == "literal_error":
+        ctx = error.get("ctx") or {}
+        expected = cast(dict[str, str], ctx).get("expected", "")
+        got = error.get("input")
+        return f"unknown value {got!r}; use one of {expected}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("string_type", "list_type", "model_type", "model_attributes_type", "dict_type"):
+        wanted = {
+            "string_type": "text",
+            "list_type": "a list",
+            "model_type": "a mapping of keys",
+            "model_attributes_type": "a mapping of keys",
+            "dict_type": "a mapping of keys",
+        }[str(kind)]
+        return f"wrong type: expected {wanted}, got {_describe(error.get('input'))}"
+    return str(error["msg"])
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, (CommentedMap, dict)):
+        return "a mapping"
+    if isinstance(value, (CommentedSeq, list)):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The nested model class that ``loc`` points into."""
+    current: type[BaseModel] = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        inner = getattr(annotation, "__args__", (annotation,))
+        found = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if found is None:
+            return None
+        current = found
+    return current
+
+
+def _read(path: Path, shown: Path, problems: list[Problem]) -> CommentedMap | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, None, "-", f"not UTF-8 text ({error.reason})"))
+        return None
+    try:
+        document = _yaml().load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
+        if "duplicate key" in what:
+            what = f"duplicate key: {error.problem}"
+        problems.append(Problem(shown, line, "-", f"invalid YAML: {what}"))
+        return None
+    except YAMLError as error:
+        problems.append(Problem(shown, None, "-", f"invalid YAML: {error}"))
+        return None
+    if document is None:
+        return None
+    if not isinstance(document, CommentedMap):
+        problems.append(
+            Problem(shown, 1, "-", f"expected a mapping with keys {', '.join(_SECTIONS)}")
+        )
+        return None
+    return document
+
+
+R = TypeVar("R", bound=_Record)
+
+
+def _validate(
+    model: type[R], node: object, shown: Path, problems: list[Problem]
+) -> R | None:
+    try:
+        record = model.model_validate(node)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            problems.append(
+                Problem(
+                    shown,
+                    _line_of(node, loc),
+                    _field_name(loc),
+                    _plain(cast(dict[str, object], item), model, loc),
+                )
+            )
+        return None
+    _place(record, shown, node)
+    return record
+
+
+def _place(record: _Record, shown: Path, node: object) -> None:
+    """Remember where each record (and each nested record) was read."""
+    record._path = shown
+    record._node = node
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, list) and isinstance(node, CommentedMap):
+            items = node.get(name)
+            for index, item in enumerate(value):
+                if isinstance(item, _Record) and isinstance(items, CommentedSeq):
+                    _place(item, shown, items[index])
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_data(root: Path | str) -> Dataset:
+    """Read, validate and cross-check every YAML file under ``root``.
+
+    Parameters
+    ----------
+    root : pathlib.Path or str
+        The data directory (``data/``). Paths in problems start with it as given.
+
+    Returns
+    -------
+    Dataset
+        All records, in sorted file order then file order.
+
+    Raises
+    ------
+    KgError
+        With every problem found, one per line, when anything is wrong.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "o.yaml").write_text("organisations:\\n  - id: x\\n    label: X\\n    type: company\\n")
+    >>> load_data(d)
+    Traceback (most recent call last):
+    ...
+    kg.errors.KgError: .../o.yaml:2: sources: missing: every record needs a source (an id from sources or a cited URL)
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise KgError([Problem(root, None, "-", "data directory not found")])
+    dataset = Dataset(root=root)
+    files = _files(root)
+    if not files:
+        raise KgError([Problem(root, None, "-", "no .yaml files in the data directory")])
+    for path in files:
+        document = _read(path, path, problems)
+        if document is None:
+            continue
+        for key, node in document.items():
+            if key not in _SECTIONS:
+                hint = difflib.get_close_matches(str(key), list(_SECTIONS), 1)
+                problems.append(
+                    Problem(
+                        path,
+                        document.lc.key(key)[0] + 1,
+                        str(key),
+                        f"unknown section '{key}'"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else f"; use one of {', '.join(_SECTIONS)}"),
+                    )
+                )
+                continue
+            model, attr = _SECTIONS[key]
+            if key == "cluster":
+                items = [node]
+            elif isinstance(node, CommentedSeq):
+                items = list(node)
+            else:
+                line = document.lc.key(key)[0] + 1
+                problems.append(Problem(path, line, str(key), f"wrong type: expected a list, got {_describe(node)}"))
+                continue
+            for item in items:
+                record = _validate(model, item, path, problems)
+                if record is not None:
+                    getattr(dataset, attr).append(record)
+    _cross_check(dataset, problems)
+    if problems:
+        raise KgError(sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message)))
+    return dataset
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def _problem(record: _Record, loc: Sequence[str | int], message: str) -> Problem:
+    path, _ = record.at
+    return Problem(path, _line_of(record._node, loc), _field_name(loc), message)
+
+
+def problem_at(record: object, loc: Sequence[str | int], message: str) -> Problem:
+    """A problem at the field ``loc`` (e.g. ``("members", 2, "role")``) of a loaded record.
+
+    Where the field itself is absent, the line is that of the nearest enclosing
+    item, so a missing ``closes`` points at the act that lacks it.
+    """
+    if not isinstance(record, _Record):
+        raise TypeError(f"not a loaded record: {record!r}")
+    return _problem(record, loc, message)
+
+
+def _suggest(value: str, ids: Iterable[str], names: dict[str, str]) -> str:
+    """`` (did you mean 'x'?)`` from aliases first, then close spellings."""
+    alias = names.get(normalise_name(value))
+    if alias:
+        return f" (did you mean '{alias}'?)"
+    close = difflib.get_close_matches(value, list(ids), n=2, cutoff=0.6)
+    if close:
+        return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+    return ""
+
+
+def _names(record: _Named) -> Iterator[str]:
+    yield record.label
+    if record.label_en:
+        yield record.label_en
+    yield from record.alt_labels
+    acronym = getattr(record, "acronym", None)
+    if acronym:
+        yield acronym
+
+
+def _cross_check(data: Dataset, problems: list[Problem]) -> None:
+    """References resolve, ids are unique, one name has one id."""
+
+    def unique(records: Sequence[_Record], kind: str, seen: dict[str, _Record]) -> None:
+        for record in records:
+            key = cast(str, getattr(record, "id"))
+            if key in seen:
+                first_path, first_line = seen[key].at
+                problems.append(
+                    _problem(record, ("id",), f"duplicate id '{key}' (first used at {first_path}:{first_line})")
+                )
+            else:
+                seen[key] = record
+
+    sources: dict[str, _Record] = {}
+    unique(data.sources, "source", sources)
+    urls: dict[str, Source] = {}
+    for source in data.sources:
+        if source.url in urls and urls[source.url].id != source.id:
+            first = urls[source.url]
+            problems.append(
+                _problem(source, ("url",), f"URL already described as source '{first.id}'; cite that id")
+            )
+        urls.setdefault(source.url, source)
+    parties: dict[str, _Record] = {}  # organisations and clusters share one id space
+    unique(data.organisations, "organisation", parties)
+    unique(data.clusters, "cluster", parties)
+    unique(data.people, "person", {})
+    acts: dict[str, _Record] = {}
+    unique(data.acts, "act", acts)
+    unique(data.schemes, "scheme", {})
+    concepts: dict[str, _Record] = {}
+    unique([c for s in data.schemes for c in s.concepts], "concept", concepts)
+
+    organisations = {o.id for o in data.organisations}
+    clusters = {c.id for c in data.clusters}
+    names: dict[str, str] = {}  # normalised name -> id, for "did you mean" and duplicates
+    for record in [*data.organisations, *data.clusters]:
+        for name in _names(record):
+            key = normalise_name(name)
+            other = names.get(key)
+            if other is not None and other != record.id:
+                problems.append(
+                    _problem(
+                        record,
+                        ("label",),
+                        f"the name '{name}' already belongs to '{other}'; one organisation, one id"
+                        " (merge the two, or add a distinguishing word)",
+                    )
+                )
+            names.setdefault(key, record.id)
+    source_names = {url: s.id for url, s in urls.items()}
+
+    def check_sources(record: _Record, prefix: tuple[str | int, ...]) -> None:
+        for index, ref in enumerate(getattr(record, "sources")):
+            if ref in sources or ref in urls:
+                continue
+            loc = (*prefix, "sources", index)
+            if ref.startswith(("http://", "https://")):
+                message = f"source URL {ref!r} is not described in sources; add it there with title and publisher"
+            else:
+                message = f"unknown source '{ref}'" + _suggest(ref, sources, source_names)
+            problems.append(_problem(record, loc[len(prefix) :], message))
+
+    def check_ref(
+        record: _Record, loc: tuple[str | int, ...], value: str, kind: str, known: set[str] | dict[str, _Record]
+    ) -> None:
+        if value in known:
+            return
+        hint = _suggest(value, known, {k: v for k, v in names.items() if v in known})
+        if kind == "organisation" and value in clusters:
+            hint = f" ('{value}' is a cluster; members are organisations)"
+        problems.append(_problem(record, loc, f"unknown {kind} '{value}'{hint}"))
+
+    for org in data.organisations:
+        check_sources(org, ())
+        if org.part_of is not None:
+            if org.part_of == org.id:
+                problems.append(_problem(org, ("part_of",), "an organisation cannot be part of itself"))
+            else:
+                check_ref(org, ("part_of",), org.part_of, "organisation", organisations)
+    for cluster in data.clusters:
+        check_sources(cluster, ())
+        for index, theme in enumerate(cluster.themes):
+            check_ref(cluster, ("themes", index), theme, "thematic area", concepts)
+        for index, body in enumerate(cluster.bodies):
+            for ref_index, ref in enumerate(body.sources):
+                if ref not in sources and ref not in urls:
+                    problems.append(
+                        _problem(cluster, ("bodies", index, "sources", ref_index), f"unknown source '{ref}'"
+                                 + _suggest(ref, sources, source_names))
+                    )
+        seen: dict[tuple[str, str, str], int] = {}
+        for index, member in enumerate(cluster.members):
+            check_ref(cluster, ("members", index, "organisation"), member.organisation, "organisation", organisations)
+            for key_name in ("sources", "disputed_by"):
+                for ref_index, ref in enumerate(getattr(member, key_name)):
+                    if ref not in sources and ref not in urls:
+                        problems.append(
+                            _problem(cluster, ("members", index, key_name, ref_index), f"unknown source '{ref}'"
+                                     + _suggest(ref, sources, source_names))
+                        )
+            key = (member.organisation, member.role, str(member.start))
+            if key in seen:
+                problems.append(
+                    _problem(
+                        cluster,
+                        ("members", index, "organisation"),
+                        f"'{member.organisation}' is listed twice as {member.role}"
+                        f" (also members[{seen[key]}]); merge the two and list both sources",
+                    )
+                )
+            seen.setdefault(key, index)
+            _check_interval(cluster, ("members", index), member.start, member.end, problems)
+    for person in data.people:
+        check_sources(person, ())
+        for index, post in enumerate(person.posts):
+            check_ref(person, ("posts", index, "organisation"), post.organisation, "organisation or cluster", parties)
+            for ref_index, ref in enumerate(post.sources):
+                if ref not in sources and ref not in urls:
+                    problems.append(
+                        _problem(person, ("posts", index, "sources", ref_index), f"unknown source '{ref}'"
+                                 + _suggest(ref, sources, source_names))
+                    )
+            _check_interval(person, ("posts", index), post.start, post.end, problems)
+    for act in data.acts:
+        check_sources(act, ())
+        if act.passed_by is not None:
+            check_ref(act, ("passed_by",), act.passed_by, "organisation", organisations)
+        for index, target in enumerate(act.concerns):
+            check_ref(act, ("concerns", index), target, "cluster", clusters)
+        for index, base in enumerate(act.based_on):
+            check_ref(act, ("based_on", index), base, "act", acts)
+        if act.opens and act.closes and _latest(act.opens) < _earliest(act.closes) is False:
+            pass
+        if act.opens and act.closes and _earliest(act.closes) < _earliest(act.opens):
+            problems.append(_problem(act, ("closes",), f"closes ({act.closes}) before it opens ({act.opens})"))
+    for scheme in data.schemes:
+        check_sources(scheme, ())
+        in_scheme = {c.id for c in scheme.concepts}
+        for index, concept in enumerate(scheme.concepts):
+            for ref_index, ref in enumerate(concept.sources):
+                if ref not in sources and ref not in urls:
+                    problems.append(
+                        _problem(scheme, ("concepts", index, "sources", ref_index), f"unknown source '{ref}'"
+                                 + _suggest(ref, sources, source_names))
+                    )
+            if concept.broader is not None and concept.broader not in in_scheme:
+                problems.append(
+                    _problem(scheme, ("concepts", index, "broader"), f"unknown concept '{concept.broader}' in this scheme")
+                )
+
+
+def _earliest(date: PartialDate) -> tuple[int, int, int]:
+    return (date.year, date.month or 1, date.day or 1)
+
+
+def _latest(date: PartialDate) -> tuple[int, int, int]:
+    return (date.year, date.month or 12, date.day or 31)
+
+
+def _check_interval(
+    record: _Record,
+    prefix: tuple[str | int, ...],
+    start: PartialDate | None,
+    end: PartialDate | str | None,
+    problems: list[Problem],
+) -> None:
+    if isinstance(start, PartialDate) and isinstance(end, PartialDate) and _latest(end) < _earliest(start):
+        problems.append(_problem(record, (*prefix, "end"), f"ends ({end}) before it starts ({start})"))

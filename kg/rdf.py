@@ -1,0 +1,538 @@
+"""Turn checked records into RDF triples with the ontology's terms and stable IRIs.
+
+This module knows the ontology (ontology/lkg.ttl) and the reused vocabularies,
+nothing of files. Terms come from closed namespace classes (``LKG.Cluster``),
+so a misspelt term fails at import time, and a test checks that every ``LKG``
+term is declared in the ontology.
+
+Resources get IRIs ``https://w3id.org/lombardia-kg/id/{kind}/{slug}``; slugs
+come from data/, so an IRI does not change when a label does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
+
+from kg.model import (
+    OPEN,
+    Act,
+    Cluster,
+    Dataset,
+    Membership,
+    Organisation,
+    PartialDate,
+    Person,
+    Post,
+    Scheme,
+    slugify,
+)
+
+__all__ = [
+    "BASE",
+    "ELI",
+    "LKG",
+    "PREFIXES",
+    "Origin",
+    "iri",
+    "slug_of",
+    "to_triples",
+]
+
+BASE = "https://w3id.org/lombardia-kg/id/"
+
+
+class LKG(DefinedNamespace):
+    """Terms of the project's ontology (ontology/lkg.ttl)."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/lombardia-kg/ontology#")
+
+    # classes
+    Cluster: str
+    University: str
+    Company: str
+    ResearchCentre: str
+    Association: str
+    Foundation: str
+    PublicBody: str
+    RegionalGovernment: str
+    LocalAuthority: str
+    ChamberOfCommerce: str
+    EducationProvider: str
+    PolicyAct: str
+    Deliberation: str
+    Decree: str
+    Call: str
+    Strategy: str
+    Law: str
+    Notice: str
+    Municipality: str
+    RecognitionStatus: str
+    # roles (org:Role individuals)
+    FoundingMember: str
+    Member: str
+    Coordinator: str
+    Proposer: str
+    Partner: str
+    BoardMember: str
+    President: str
+    VicePresident: str
+    Director: str
+    ClusterManager: str
+    Assessore: str
+    # recognition statuses
+    Recognised: str
+    Constituted: str
+    # properties
+    foundingMemberOf: str
+    hasFoundingMember: str
+    coordinates: str
+    coordinatedBy: str
+    proposed: str
+    proposedBy: str
+    acronym: str
+    legalForm: str
+    city: str
+    recognitionStatus: str
+    thematicArea: str
+    partnerType: str
+    heldDuring: str
+    ongoing: str
+    concerns: str
+    openingDate: str
+    closingDate: str
+    budget: str
+    disputedBy: str
+
+
+class ELI(DefinedNamespace):
+    """The European Legislation Identifier ontology terms we use."""
+
+    _fail = True
+    _NS = Namespace("http://data.europa.eu/eli/ontology#")
+
+    LegalResource: str
+    title: str
+    date_document: str
+    id_local: str
+    passed_by: str
+    based_on: str
+
+
+PREFIXES: dict[str, str] = {
+    "dcterms": str(DCTERMS),
+    "eli": str(ELI._NS),
+    "foaf": str(FOAF),
+    "lkg": str(LKG._NS),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SDO),
+    "skos": str(SKOS),
+    "time": str(TIME),
+    "xsd": str(XSD),
+    "act": BASE + "act/",
+    "cluster": BASE + "cluster/",
+    "organisation": BASE + "organisation/",
+    "person": BASE + "person/",
+}
+"""Prefixes written in kg.ttl, in this order."""
+
+ORGANISATION_CLASSES: dict[str, str] = {
+    "organisation": ORG.Organization,
+    "university": LKG.University,
+    "company": LKG.Company,
+    "research-centre": LKG.ResearchCentre,
+    "association": LKG.Association,
+    "foundation": LKG.Foundation,
+    "public-body": LKG.PublicBody,
+    "regional-government": LKG.RegionalGovernment,
+    "local-authority": LKG.LocalAuthority,
+    "chamber-of-commerce": LKG.ChamberOfCommerce,
+    "education-provider": LKG.EducationProvider,
+}
+
+ROLE_TERMS: dict[str, str] = {
+    "founding-member": LKG.FoundingMember,
+    "member": LKG.Member,
+    "coordinator": LKG.Coordinator,
+    "proposer": LKG.Proposer,
+    "partner": LKG.Partner,
+    "board-member": LKG.BoardMember,
+    "president": LKG.President,
+    "vice-president": LKG.VicePresident,
+    "director": LKG.Director,
+    "cluster-manager": LKG.ClusterManager,
+    "assessore": LKG.Assessore,
+}
+
+# A role that also gives a direct shortcut from member to cluster (and back).
+ROLE_SHORTCUTS: dict[str, tuple[str, str]] = {
+    "founding-member": (LKG.foundingMemberOf, LKG.hasFoundingMember),
+    "coordinator": (LKG.coordinates, LKG.coordinatedBy),
+    "proposer": (LKG.proposed, LKG.proposedBy),
+}
+
+ACT_CLASSES: dict[str, str] = {
+    "deliberation": LKG.Deliberation,
+    "decree": LKG.Decree,
+    "call": LKG.Call,
+    "strategy": LKG.Strategy,
+    "law": LKG.Law,
+    "notice": LKG.Notice,
+}
+
+STATUS_TERMS: dict[str, str] = {"recognised": LKG.Recognised, "constituted": LKG.Constituted}
+
+
+def iri(kind: str, slug: str) -> str:
+    """The IRI of a resource of ``kind`` with data id ``slug``.
+
+    Examples
+    --------
+    >>> iri("cluster", "afil")
+    'https://w3id.org/lombardia-kg/id/cluster/afil'
+    >>> slug_of(iri("organisation", "politecnico-di-milano"))
+    ('organisation', 'politecnico-di-milano')
+    """
+    return f"{BASE}{kind}/{slug}"
+
+
+def slug_of(resource: str) -> tuple[str, str]:
+    """The ``(kind, slug)`` of one of our IRIs; the inverse of `iri`.
+
+    Raises
+    ------
+    ValueError
+        If the IRI is not one of ours.
+    """
+    if not resource.startswith(BASE) or resource.count("/", len(BASE)) != 1:
+        raise ValueError(f"not a resource IRI of this graph: {resource}")
+    kind, slug = resource[len(BASE) :].split("/")
+    return kind, slug
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource came from: the record and, for nested ones, its list field."""
+
+    record: object
+    loc: tuple[str | int, ...] = ()
+
+
+_DATATYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+_INSTANT_PROPERTY = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
+
+
+def _n(term: str) -> ox.NamedNode:
+    return ox.NamedNode(term)
+
+
+def _it(text: str) -> ox.Literal:
+    return ox.Literal(text, language="it")
+
+
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def _date(date: PartialDate) -> ox.Literal:
+    return ox.Literal(str(date), datatype=_n(_DATATYPES[date.precision]))
+
+
+class _Writer:
+    """Collects triples and the origin of each resource."""
+
+    def __init__(self, data: Dataset) -> None:
+        self.data = data
+        self.triples: set[ox.Triple] = set()
+        self.origins: dict[str, Origin] = {}
+        self.organisation_ids = {o.id for o in data.organisations}
+
+    def add(self, subject: str, predicate: str, obj: ox.NamedNode | ox.Literal | str) -> None:
+        node = _n(obj) if isinstance(obj, str) else obj
+        self.triples.add(ox.Triple(_n(subject), _n(predicate), node))
+
+    def labels(self, subject: str, label: str, label_en: str | None, alt: list[str]) -> None:
+        self.add(subject, RDFS.label, _it(label))
+        if label_en:
+            self.add(subject, RDFS.label, _en(label_en))
+        for name in alt:
+            self.add(subject, SKOS.altLabel, ox.Literal(name))
+
+    def sources(self, subject: str, refs: list[str]) -> None:
+        for ref in refs:
+            self.add(subject, DCTERMS.source, self.data.source_for(ref).url)
+
+    def note(self, subject: str, note: str | None) -> None:
+        if note:
+            self.add(subject, SKOS.editorialNote, ox.Literal(note, language="en"))
+
+    def place(self, subject: str, city: str | None) -> None:
+        if city:
+            place = iri("place", slugify(city))
+            self.add(subject, LKG.city, place)
+            self.add(place, RDF.type, LKG.Municipality)
+            self.add(place, RDFS.label, _it(city))
+
+    def instant(self, date: PartialDate) -> str:
+        node = iri("instant", str(date))
+        self.add(node, RDF.type, TIME.Instant)
+        self.add(node, _INSTANT_PROPERTY[date.precision], _date(date))
+        return node
+
+    def interval(self, owner_slug: str, start: PartialDate | None, end: PartialDate | str | None) -> str | None:
+        """A time:Interval; an end of 'open' is marked ongoing, an unknown end is left out."""
+        if start is None and end is None:
+            return None
+        node = iri("period", owner_slug)
+        self.add(node, RDF.type, TIME.Interval)
+        if start is not None:
+            self.add(node, TIME.hasBeginning, self.instant(start))
+        if isinstance(end, PartialDate):
+            self.add(node, TIME.hasEnd, self.instant(end))
+            self.add(node, LKG.ongoing, ox.Literal("false", datatype=_n(XSD.boolean)))
+        elif end == OPEN:
+            self.add(node, LKG.ongoing, ox.Literal("true", datatype=_n(XSD.boolean)))
+        return node
+
+    def party(self, slug: str) -> str:
+        """An organisation's or a cluster's IRI (their ids share one space)."""
+        return iri("organisation" if slug in self.organisation_ids else "cluster", slug)
+
+
+def _organisation(w: _Writer, org: Organisation) -> None:
+    node = iri("organisation", org.id)
+    w.origins[node] = Origin(org)
+    w.add(node, RDF.type, ORGANISATION_CLASSES[org.type])
+    if org.type != "organisation":
+        w.add(node, RDF.type, ORG.Organization)
+    w.labels(node, org.label, org.label_en, org.alt_labels)
+    w.sources(node, org.sources)
+    w.note(node, org.note)
+    w.place(node, org.city)
+    if org.website:
+        w.add(node, FOAF.homepage, org.website)
+    if org.part_of:
+        w.add(node, ORG.subOrganizationOf, iri("organisation", org.part_of))
+    if org.founded:
+        w.add(node, SDO.foundingDate, _date(org.founded))
+
+
+def _membership(w: _Writer, cluster: Cluster, index: int, member: Membership, slug: str) -> None:
+    node = iri("membership", slug)
+    w.origins[node] = Origin(cluster, ("members", index))
+    org = iri("organisation", member.organisation)
+    group = iri("cluster", cluster.id)
+    w.add(node, RDF.type, ORG.Membership)
+    w.add(node, ORG.member, org)
+    w.add(node, ORG.organization, group)
+    w.add(node, ORG.role, ROLE_TERMS[member.role])
+    w.sources(node, member.sources)
+    w.note(node, member.note)
+    for ref in member.disputed_by:
+        w.add(node, LKG.disputedBy, w.data.source_for(ref).url)
+    period = w.interval(slug, member.start, member.end)
+    if period:
+        w.origins[period] = w.origins[node]
+        w.add(node, ORG.memberDuring, period)
+    w.add(org, ORG.memberOf, group)
+    w.add(group, ORG.hasMember, org)
+    if member.role in ROLE_SHORTCUTS:
+        forward, backward = ROLE_SHORTCUTS[member.role]
+        w.add(org, forward, group)
+        w.add(group, backward, org)
+
+
+def _cluster(w: _Writer, cluster: Cluster) -> None:
+    node = iri("cluster", cluster.id)
+    w.origins[node] = Origin(cluster)
+    w.add(node, RDF.type, LKG.Cluster)
+    w.add(node, RDF.type, ORG.FormalOrganization)
+    w.add(node, RDF.type, ORG.Organization)
+    w.labels(node, cluster.label, cluster.label_en, cluster.alt_labels)
+    w.sources(node, cluster.sources)
+    w.note(node, cluster.note)
+    w.place(node, cluster.city)
+    w.add(node, LKG.recognitionStatus, STATUS_TERMS[cluster.status])
+    if cluster.acronym:
+        w.add(node, LKG.acronym, ox.Literal(cluster.acronym))
+        w.add(node, SKOS.altLabel, ox.Literal(cluster.acronym))
+    if cluster.legal_form:
+        w.add(node, LKG.legalForm, _it(cluster.legal_form))
+    if cluster.founded:
+        w.add(node, SDO.foundingDate, _date(cluster.founded))
+    if cluster.website:
+        w.add(node, FOAF.homepage, cluster.website)
+    for theme in cluster.themes:
+        w.add(node, LKG.thematicArea, iri("concept", theme))
+    for kind in cluster.partner_types:
+        w.add(node, LKG.partnerType, ORGANISATION_CLASSES[kind])
+    for index, body in enumerate(cluster.bodies):
+        unit = iri("unit", f"{cluster.id}--{slugify(body.label)}")
+        w.origins[unit] = Origin(cluster, ("bodies", index))
+        w.add(unit, RDF.type, ORG.OrganizationalUnit)
+        w.add(unit, ORG.unitOf, node)
+        w.add(node, ORG.hasUnit, unit)
+        w.labels(unit, body.label, body.label_en, [])
+        w.sources(unit, body.sources)
+    seen: set[str] = set()
+    for index, member in enumerate(cluster.members):
+        slug = f"{cluster.id}--{member.organisation}--{member.role}"
+        if slug in seen:  # the same role again, in another period
+            slug += f"--{member.start}"
+        seen.add(slug)
+        _membership(w, cluster, index, member, slug)
+
+
+def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None:
+    node = iri("post", slug)
+    holder = iri("person", person.id)
+    where = w.party(post.organisation)
+    w.origins[node] = Origin(person, ("posts", index))
+    w.add(node, RDF.type, ORG.Post)
+    w.add(node, ORG.heldBy, holder)
+    w.add(holder, ORG.holds, node)
+    w.add(node, ORG.postIn, where)
+    w.add(where, ORG.hasPost, node)
+    w.add(node, ORG.role, ROLE_TERMS[post.role])
+    if post.label:
+        w.labels(node, post.label, post.label_en, [])
+    w.sources(node, post.sources)
+    w.note(node, post.note)
+    period = w.interval(slug, post.start, post.end)
+    if period:
+        w.origins[period] = w.origins[node]
+        w.add(node, LKG.heldDuring, period)
+
+
+def _person(w: _Writer, person: Person) -> None:
+    node = iri("person", person.id)
+    w.origins[node] = Origin(person)
+    w.add(node, RDF.type, FOAF.Person)
+    w.add(node, FOAF.name, ox.Literal(person.name))
+    w.labels(node, person.name, None, person.alt_labels)
+    w.sources(node, person.sources)
+    w.note(node, person.note)
+    seen: set[str] = set()
+    for index, post in enumerate(person.posts):
+        slug = f"{person.id}--{post.role}--{post.organisation}"
+        if slug in seen:
+            slug += f"--{post.start}"
+        seen.add(slug)
+        _post(w, person, index, post, slug)
+
+
+def _act(w: _Writer, act: Act) -> None:
+    node = iri("act", act.id)
+    w.origins[node] = Origin(act)
+    w.add(node, RDF.type, ACT_CLASSES[act.type])
+    w.add(node, RDF.type, ELI.LegalResource)
+    w.labels(node, act.label, act.label_en, act.alt_labels)
+    w.add(node, ELI.title, _it(act.label))
+    if act.label_en:
+        w.add(node, ELI.title, _en(act.label_en))
+    w.sources(node, act.sources)
+    w.note(node, act.note)
+    if act.number:
+        w.add(node, ELI.id_local, ox.Literal(act.number))
+    if act.date:
+        w.add(node, ELI.date_document, _date(act.date))
+    if act.passed_by:
+        w.add(node, ELI.passed_by, iri("organisation", act.passed_by))
+    for cluster in act.concerns:
+        w.add(node, LKG.concerns, iri("cluster", cluster))
+    for base in act.based_on:
+        w.add(node, ELI.based_on, iri("act", base))
+    if act.summary:
+        w.add(node, DCTERMS.description, _it(act.summary))
+    if act.summary_en:
+        w.add(node, DCTERMS.description, _en(act.summary_en))
+    if act.opens:
+        w.add(node, LKG.openingDate, _date(act.opens))
+    if act.closes:
+        w.add(node, LKG.closingDate, _date(act.closes))
+    if act.budget_eur is not None:
+        w.add(node, LKG.budget, ox.Literal(f"{act.budget_eur:.2f}", datatype=_n(XSD.decimal)))
+    if act.website:
+        w.add(node, FOAF.page, act.website)
+
+
+def _scheme(w: _Writer, scheme: Scheme) -> None:
+    node = iri("scheme", scheme.id)
+    w.origins[node] = Origin(scheme)
+    w.add(node, RDF.type, SKOS.ConceptScheme)
+    w.labels(node, scheme.label, scheme.label_en, scheme.alt_labels)
+    w.sources(node, scheme.sources)
+    for index, concept in enumerate(scheme.concepts):
+        child = iri("concept", concept.id)
+        w.origins[child] = Origin(scheme, ("concepts", index))
+        w.add(child, RDF.type, SKOS.Concept)
+        w.add(child, SKOS.inScheme, node)
+        w.add(child, SKOS.prefLabel, _it(concept.label))
+        if concept.label_en:
+            w.add(child, SKOS.prefLabel, _en(concept.label_en))
+        w.labels(child, concept.label, concept.label_en, concept.alt_labels)
+        w.sources(child, concept.sources)
+        if concept.broader:
+            w.add(child, SKOS.broader, iri("concept", concept.broader))
+        else:
+            w.add(node, SKOS.hasTopConcept, child)
+
+
+def _source_documents(w: _Writer) -> None:
+    for source in w.data.sources:
+        w.origins[source.url] = Origin(source)
+        w.add(source.url, RDF.type, FOAF.Document)
+        w.add(source.url, DCTERMS.title, ox.Literal(source.title))
+        w.add(source.url, RDFS.label, ox.Literal(source.title))
+        w.add(source.url, DCTERMS.identifier, ox.Literal(source.id))
+        if source.date:
+            w.add(source.url, DCTERMS.date, _date(source.date))
+        if source.publisher in w.organisation_ids:
+            w.add(source.url, DCTERMS.publisher, iri("organisation", source.publisher))
+        else:
+            agent = iri("agent", slugify(source.publisher))
+            w.add(source.url, DCTERMS.publisher, agent)
+            w.add(agent, RDF.type, FOAF.Agent)
+            w.add(agent, RDFS.label, ox.Literal(source.publisher))
+
+
+def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:
+    """Every triple of the dataset, sorted, and the origin of each described resource.
+
+    Parameters
+    ----------
+    data : kg.model.Dataset
+        Records checked by `kg.model.load_data`.
+
+    Returns
+    -------
+    tuple of (list of pyoxigraph.Triple, dict)
+        Triples in N-Triples order (so outputs are byte-identical for the same
+        data), and for each resource IRI the record it came from.
+    """
+    w = _Writer(data)
+    for org in data.organisations:
+        _organisation(w, org)
+    for cluster in data.clusters:
+        _cluster(w, cluster)
+    for person in data.people:
+        _person(w, person)
+    for act in data.acts:
+        _act(w, act)
+    for scheme in data.schemes:
+        _scheme(w, scheme)
+    _source_documents(w)
+    return sorted(w.triples, key=str), w.origins
+
+
+def iter_terms() -> Iterator[str]:
+    """Every LKG term this module can emit (for the ontology test)."""
+    for name in LKG.__annotations__:
+        yield str(LKG._NS) + name
