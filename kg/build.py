@@ -31,6 +31,7 @@ __all__ = [
     "check_shapes",
     "ensure_build",
     "ontology_dir",
+    "serialize",
     "validate",
     "write_build",
 ]
@@ -182,22 +183,49 @@ def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAU
     out = Path(out_dir)
     _, triples = _convert(Path(data_dir), shapes=True)
     out.mkdir(parents=True, exist_ok=True)
-    prefixes = {k: v for k, v in PREFIXES.items()}
+    mode = 0o666 & ~_umask()
     staged: list[tuple[Path, Path]] = []
     try:
         for name, fmt in OUTPUTS.items():
             handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            staged.append((Path(temp), out / name))
             with os.fdopen(handle, "wb") as stream:
-                ox.serialize(triples, stream, fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
+                stream.write(serialize(triples, fmt))
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((Path(temp), out / name))
+            os.chmod(temp, mode)
         for temp, final in staged:  # only renames remain: each one is atomic
             os.replace(temp, final)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return BuildReport(len(triples), _count_types(triples), [final for _, final in staged])
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """The sorted triples in ``fmt``; Turtle gets the project's prefixes in a fixed order.
+
+    Examples
+    --------
+    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/lombardia-kg/id/cluster/afil"),
+    ...               ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("AFIL"))
+    >>> print(serialize([t], ox.RdfFormat.TURTLE).decode().splitlines()[-1])
+    cluster:afil rdfs:label "AFIL" .
+    """
+    if fmt is not ox.RdfFormat.TURTLE:
+        return ox.serialize(triples, format=fmt)
+    # pyoxigraph writes the prefixes in an order of its own; write them sorted instead.
+    body = ox.serialize(triples, format=fmt, prefixes=PREFIXES).decode()
+    lines = body.splitlines(keepends=True)
+    first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
+    header = "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in sorted(PREFIXES))
+    return (header + "\n" + "".join(lines[first:])).encode()
 
 
 def _newest(paths: Iterable[Path]) -> float:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
 
 from kg.model import (
     OPEN,
@@ -253,6 +253,7 @@ class _Writer:
         self.triples: set[ox.Triple] = set()
         self.origins: dict[str, Origin] = {}
         self.organisation_ids = {o.id for o in data.organisations}
+        self.party_ids = self.organisation_ids | {c.id for c in data.clusters}
 
     def add(self, subject: str, predicate: str, obj: ox.NamedNode | ox.Literal | str) -> None:
         node = _n(obj) if isinstance(obj, str) else obj
@@ -341,6 +342,10 @@ def _membership(w: _Writer, cluster: Cluster, index: int, member: Membership, sl
     if period:
         w.origins[period] = w.origins[node]
         w.add(node, ORG.memberDuring, period)
+    if member.disputed_by:
+        # A disputed claim keeps its sources on the membership, beside the disputing
+        # ones; it gets no unqualified shortcut that would state it as plain fact.
+        return
     w.add(org, ORG.memberOf, group)
     w.add(group, ORG.hasMember, org)
     if member.role in ROLE_SHORTCUTS:
@@ -494,8 +499,8 @@ def _source_documents(w: _Writer) -> None:
         w.add(source.url, DCTERMS.identifier, ox.Literal(source.id))
         if source.date:
             w.add(source.url, DCTERMS.date, _date(source.date))
-        if source.publisher in w.organisation_ids:
-            w.add(source.url, DCTERMS.publisher, iri("organisation", source.publisher))
+        if source.publisher in w.party_ids:
+            w.add(source.url, DCTERMS.publisher, w.party(source.publisher))
         else:
             agent = iri("agent", slugify(source.publisher))
             w.add(source.url, DCTERMS.publisher, agent)
