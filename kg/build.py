@@ -78,14 +78,14 @@ class BuildReport:
 def _compact(term: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if term.startswith(namespace) and "/" not in term[len(namespace) :]:
-            return f"{prefix}:{term[len(namespace):]}"
+            return f"{prefix}:{term[len(namespace) :]}"
     return term
 
 
 def _count_types(triples: Iterable[ox.Triple]) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for triple in triples:
-        if triple.predicate.value == _RDF_TYPE:
+        if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
             counts[_compact(triple.object.value)] += 1
     return dict(counts)
 
@@ -128,8 +128,8 @@ def check_shapes(
         focus = str(report.value(result, sh.focusNode))
         message = str(report.value(result, sh.resultMessage) or "violates a shape")
         source_shape = report.value(result, sh.sourceShape)
-        name = shapes_graph.value(source_shape, sh.name) if source_shape is not None else None
-        name = str(name) if name is not None else str(report.value(result, sh.resultPath) or "-")
+        field_name = shapes_graph.value(source_shape, sh.name) if source_shape is not None else None
+        name = str(field_name or report.value(result, sh.resultPath) or "-")
         origin = origins.get(focus)
         if origin is None:
             problems.append(Problem(Path("build"), None, name, f"<{focus}> {message}"))
@@ -187,13 +187,13 @@ def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAU
     staged: list[tuple[Path, Path]] = []
     try:
         for name, fmt in OUTPUTS.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((Path(temp), out / name))
+            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            staged.append((Path(temp_name), out / name))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(serialize(triples, fmt))
                 stream.flush()
                 os.fsync(stream.fileno())
-            os.chmod(temp, mode)
+            os.chmod(temp_name, mode)
         for temp, final in staged:  # only renames remain: each one is atomic
             os.replace(temp, final)
     finally:
@@ -219,9 +219,9 @@ def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     cluster:afil rdfs:label "AFIL" .
     """
     if fmt is not ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=fmt)
+        return bytes(ox.serialize(triples, format=fmt) or b"")
     # pyoxigraph writes the prefixes in an order of its own; write them sorted instead.
-    body = ox.serialize(triples, format=fmt, prefixes=PREFIXES).decode()
+    body = bytes(ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b"").decode()
     lines = body.splitlines(keepends=True)
     first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
     header = "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in sorted(PREFIXES))
@@ -249,7 +249,9 @@ def ensure_build(build_dir: Path | str = DEFAULT_BUILD, data_dir: Path | str = D
     if not data.is_dir():
         if all(p.is_file() for p in outputs):
             return build
-        raise KgError([Problem(build, None, "-", f"no build here and no data directory '{data}' to build it from")])
+        raise KgError(
+            [Problem(build, None, "-", f"no build here and no data directory '{data}' to build it from")]
+        )
     inputs = [*data.rglob("*.y*ml"), *ontology_dir().glob("*.ttl")]
     if not all(p.is_file() for p in outputs) or _newest(inputs) > min(p.stat().st_mtime for p in outputs):
         write_build(data, build)

@@ -242,7 +242,9 @@ def slugify(text: str) -> str:
     >>> slugify("Università degli Studi di Milano-Bicocca")
     'universita-degli-studi-di-milano-bicocca'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # punctuation and symbols of any script (en dash, curly quote) separate words
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PZS" else ch for ch in text)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
@@ -564,9 +566,7 @@ def _read(path: Path, shown: Path, problems: list[Problem]) -> CommentedMap | No
     if document is None:
         return None
     if not isinstance(document, CommentedMap):
-        problems.append(
-            Problem(shown, 1, "-", f"expected a mapping with keys {', '.join(_SECTIONS)}")
-        )
+        problems.append(Problem(shown, 1, "-", f"expected a mapping with keys {', '.join(_SECTIONS)}"))
         return None
     return document
 
@@ -574,9 +574,7 @@ def _read(path: Path, shown: Path, problems: list[Problem]) -> CommentedMap | No
 R = TypeVar("R", bound=_Record)
 
 
-def _validate(
-    model: type[R], node: object, shown: Path, problems: list[Problem]
-) -> R | None:
+def _validate(model: type[R], node: object, shown: Path, problems: list[Problem]) -> R | None:
     try:
         record = model.model_validate(node)
     except ValidationError as error:
@@ -638,7 +636,7 @@ def load_data(root: Path | str) -> Dataset:
     >>> load_data(d)
     Traceback (most recent call last):
     ...
-    kg.errors.KgError: .../o.yaml:2: sources: missing: every record needs a source (an id from sources or a cited URL)
+    kg.errors.KgError: .../o.yaml:2: sources: missing: every record needs a source ...
     """
     root = Path(root)
     problems: list[Problem] = []
@@ -648,9 +646,13 @@ def load_data(root: Path | str) -> Dataset:
     files = _files(root)
     if not files:
         raise KgError([Problem(root, None, "-", "no .yaml files in the data directory")])
+    broken: dict[str, set[str]] = {}
+    unreadable = False
     for path in files:
+        before = len(problems)
         document = _read(path, path, problems)
         if document is None:
+            unreadable = unreadable or len(problems) > before
             continue
         for key, node in document.items():
             if key not in _SECTIONS:
@@ -661,7 +663,11 @@ def load_data(root: Path | str) -> Dataset:
                         document.lc.key(key)[0] + 1,
                         str(key),
                         f"unknown section '{key}'"
-                        + (f" (did you mean '{hint[0]}'?)" if hint else f"; use one of {', '.join(_SECTIONS)}"),
+                        + (
+                            f" (did you mean '{hint[0]}'?)"
+                            if hint
+                            else f"; use one of {', '.join(_SECTIONS)}"
+                        ),
                     )
                 )
                 continue
@@ -672,13 +678,17 @@ def load_data(root: Path | str) -> Dataset:
                 items = list(node)
             else:
                 line = document.lc.key(key)[0] + 1
-                problems.append(Problem(path, line, str(key), f"wrong type: expected a list, got {_describe(node)}"))
+                problems.append(
+                    Problem(path, line, str(key), f"wrong type: expected a list, got {_describe(node)}")
+                )
                 continue
             for item in items:
                 record = _validate(model, item, path, problems)
                 if record is not None:
                     getattr(dataset, attr).append(record)
-    _cross_check(dataset, problems)
+                elif isinstance(item, CommentedMap) and isinstance(item.get("id"), str):
+                    broken.setdefault(attr, set()).add(item["id"])
+    _Checker(dataset, problems, broken, unreadable).run()
     if problems:
         raise KgError(sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message)))
     return dataset
@@ -703,14 +713,42 @@ def problem_at(record: object, loc: Sequence[str | int], message: str) -> Proble
     return _problem(record, loc, message)
 
 
+def _abbreviates(short: str, words: Sequence[str]) -> bool:
+    """Whether ``short`` is made of word prefixes, starting with the first word.
+
+    Examples
+    --------
+    >>> _abbreviates("polimi", ["politecnico", "di", "milano"])
+    True
+    >>> _abbreviates("polimi", ["lumson"])
+    False
+    """
+    if not short:
+        return True
+    if not words:
+        return False
+    first, rest = words[0], words[1:]
+    for size in range(min(len(first), len(short)), 0, -1):
+        if short.startswith(first[:size]) and any(
+            _abbreviates(short[size:], rest[skip:]) for skip in range(len(rest) + 1)
+        ):
+            return True
+    return False
+
+
 def _suggest(value: str, ids: Iterable[str], names: dict[str, str]) -> str:
-    """`` (did you mean 'x'?)`` from aliases first, then close spellings."""
+    """`` (did you mean 'x'?)`` from aliases first, then abbreviations, then close spellings."""
     alias = names.get(normalise_name(value))
     if alias:
         return f" (did you mean '{alias}'?)"
-    close = difflib.get_close_matches(value, list(ids), n=2, cutoff=0.6)
-    if close:
-        return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+    short = slugify(value).replace("-", "")
+    found = sorted(
+        {known for name, known in names.items() if len(short) >= 3 and _abbreviates(short, name.split())}
+    )
+    if not found:
+        found = difflib.get_close_matches(value, list(ids), n=2, cutoff=0.6)
+    if found and len(found) <= 3:
+        return " (did you mean " + " or ".join(f"'{c}'" for c in found) + "?)"
     return ""
 
 
@@ -724,156 +762,188 @@ def _names(record: _Named) -> Iterator[str]:
         yield acronym
 
 
-def _cross_check(data: Dataset, problems: list[Problem]) -> None:
-    """References resolve, ids are unique, one name has one id."""
+class _Checker:
+    """Cross-record checks: references resolve, ids are unique, one name has one id.
 
-    def unique(records: Sequence[_Record], kind: str, seen: dict[str, _Record]) -> None:
-        for record in records:
-            key = cast(str, getattr(record, "id"))
-            if key in seen:
-                first_path, first_line = seen[key].at
-                problems.append(
-                    _problem(record, ("id",), f"duplicate id '{key}' (first used at {first_path}:{first_line})")
-                )
-            else:
-                seen[key] = record
+    ``broken`` holds the ids of records that failed validation, per section, and
+    ``unreadable`` says a file could not be parsed at all: references that may
+    point into those are not reported as unknown, so one typo gives one error.
+    """
 
-    sources: dict[str, _Record] = {}
-    unique(data.sources, "source", sources)
-    urls: dict[str, Source] = {}
-    for source in data.sources:
-        if source.url in urls and urls[source.url].id != source.id:
-            first = urls[source.url]
-            problems.append(
-                _problem(source, ("url",), f"URL already described as source '{first.id}'; cite that id")
-            )
-        urls.setdefault(source.url, source)
-    parties: dict[str, _Record] = {}  # organisations and clusters share one id space
-    unique(data.organisations, "organisation", parties)
-    unique(data.clusters, "cluster", parties)
-    unique(data.people, "person", {})
-    acts: dict[str, _Record] = {}
-    unique(data.acts, "act", acts)
-    unique(data.schemes, "scheme", {})
-    concepts: dict[str, _Record] = {}
-    unique([c for s in data.schemes for c in s.concepts], "concept", concepts)
-
-    organisations = {o.id for o in data.organisations}
-    clusters = {c.id for c in data.clusters}
-    names: dict[str, str] = {}  # normalised name -> id, for "did you mean" and duplicates
-    for record in [*data.organisations, *data.clusters]:
-        for name in _names(record):
-            key = normalise_name(name)
-            other = names.get(key)
-            if other is not None and other != record.id:
-                problems.append(
-                    _problem(
+    def __init__(
+        self, data: Dataset, problems: list[Problem], broken: dict[str, set[str]], unreadable: bool
+    ) -> None:
+        self.data = data
+        self.problems = problems
+        self.broken = broken
+        self.unreadable = unreadable
+        self.sources = self.unique(data.sources)
+        self.urls: dict[str, Source] = {}
+        for source in data.sources:
+            first = self.urls.setdefault(source.url, source)
+            if first.id != source.id:
+                self.report(source, ("url",), f"URL already described as source '{first.id}'; cite that id")
+        # organisations and clusters share one id space, so a post can name either
+        self.parties = self.unique([*data.organisations, *data.clusters])
+        self.unique(data.people)
+        self.acts = self.unique(data.acts)
+        self.unique(data.schemes)
+        self.concepts = self.unique([c for s in data.schemes for c in s.concepts])
+        self.organisations = {o.id for o in data.organisations}
+        self.clusters = {c.id for c in data.clusters}
+        self.names: dict[str, str] = {}  # normalised name -> id
+        for record in [*data.organisations, *data.clusters]:
+            for name in _names(record):
+                other = self.names.setdefault(normalise_name(name), record.id)
+                if other != record.id:
+                    self.report(
                         record,
                         ("label",),
                         f"the name '{name}' already belongs to '{other}'; one organisation, one id"
                         " (merge the two, or add a distinguishing word)",
                     )
-                )
-            names.setdefault(key, record.id)
-    source_names = {url: s.id for url, s in urls.items()}
 
-    def check_sources(record: _Record, prefix: tuple[str | int, ...]) -> None:
-        for index, ref in enumerate(getattr(record, "sources")):
-            if ref in sources or ref in urls:
-                continue
-            loc = (*prefix, "sources", index)
-            if ref.startswith(("http://", "https://")):
-                message = f"source URL {ref!r} is not described in sources; add it there with title and publisher"
-            else:
-                message = f"unknown source '{ref}'" + _suggest(ref, sources, source_names)
-            problems.append(_problem(record, loc[len(prefix) :], message))
+    def report(self, record: _Record, loc: Sequence[str | int], message: str) -> None:
+        self.problems.append(_problem(record, loc, message))
 
-    def check_ref(
-        record: _Record, loc: tuple[str | int, ...], value: str, kind: str, known: set[str] | dict[str, _Record]
+    def unique(self, records: Sequence[_Record]) -> dict[str, _Record]:
+        seen: dict[str, _Record] = {}
+        for record in records:
+            key = cast(str, getattr(record, "id"))  # noqa: B009 (only some records have an id)
+            first = seen.setdefault(key, record)
+            if first is not record:
+                where = "{}:{}".format(*first.at)
+                self.report(record, ("id",), f"duplicate id '{key}' (first used at {where})")
+        return seen
+
+    def cited(
+        self, record: _Record, prefix: tuple[str | int, ...], refs: list[str], key: str = "sources"
     ) -> None:
-        if value in known:
-            return
-        hint = _suggest(value, known, {k: v for k, v in names.items() if v in known})
-        if kind == "organisation" and value in clusters:
-            hint = f" ('{value}' is a cluster; members are organisations)"
-        problems.append(_problem(record, loc, f"unknown {kind} '{value}'{hint}"))
-
-    for org in data.organisations:
-        check_sources(org, ())
-        if org.part_of is not None:
-            if org.part_of == org.id:
-                problems.append(_problem(org, ("part_of",), "an organisation cannot be part of itself"))
+        """Each source reference is a source id or the URL of a described source."""
+        for index, ref in enumerate(refs):
+            if ref in self.sources or ref in self.urls:
+                continue
+            if ref.startswith(("http://", "https://")):
+                message = (
+                    f"source URL {ref!r} is not described in sources; add it there with title and publisher"
+                )
+            elif self.unreadable or ref in self.broken.get("sources", ()):
+                continue
             else:
-                check_ref(org, ("part_of",), org.part_of, "organisation", organisations)
-    for cluster in data.clusters:
-        check_sources(cluster, ())
-        for index, theme in enumerate(cluster.themes):
-            check_ref(cluster, ("themes", index), theme, "thematic area", concepts)
-        for index, body in enumerate(cluster.bodies):
-            for ref_index, ref in enumerate(body.sources):
-                if ref not in sources and ref not in urls:
-                    problems.append(
-                        _problem(cluster, ("bodies", index, "sources", ref_index), f"unknown source '{ref}'"
-                                 + _suggest(ref, sources, source_names))
+                names = {url: s.id for url, s in self.urls.items()}
+                message = f"unknown source '{ref}'" + _suggest(ref, self.sources, names)
+            self.report(record, (*prefix, key, index), message)
+
+    def ref(
+        self,
+        record: _Record,
+        loc: tuple[str | int, ...],
+        value: str,
+        kind: str,
+        known: Iterable[str],
+        *sections: str,
+    ) -> None:
+        """``value`` names a record of ``kind`` among ``known``."""
+        known = set(known)
+        if value in known or self.unreadable or any(value in self.broken.get(s, ()) for s in sections):
+            return
+        hint = _suggest(value, known, {k: v for k, v in self.names.items() if v in known})
+        if kind == "organisation" and value in self.clusters:
+            hint = f" ('{value}' is a cluster; this field takes an organisation)"
+        self.report(record, loc, f"unknown {kind} '{value}'{hint}")
+
+    def interval(
+        self,
+        record: _Record,
+        prefix: tuple[str | int, ...],
+        start: PartialDate | None,
+        end: PartialDate | str | None,
+    ) -> None:
+        if (
+            isinstance(start, PartialDate)
+            and isinstance(end, PartialDate)
+            and _latest(end) < _earliest(start)
+        ):
+            self.report(record, (*prefix, "end"), f"ends ({end}) before it starts ({start})")
+
+    def run(self) -> None:
+        data = self.data
+        for org in data.organisations:
+            self.cited(org, (), org.sources)
+            if org.part_of == org.id:
+                self.report(org, ("part_of",), "an organisation cannot be part of itself")
+            elif org.part_of is not None:
+                self.ref(org, ("part_of",), org.part_of, "organisation", self.organisations, "organisations")
+        for cluster in data.clusters:
+            self.check_cluster(cluster)
+        for person in data.people:
+            self.cited(person, (), person.sources)
+            for index, post in enumerate(person.posts):
+                where = ("posts", index)
+                self.ref(
+                    person,
+                    (*where, "organisation"),
+                    post.organisation,
+                    "organisation or cluster",
+                    self.parties,
+                    "organisations",
+                    "clusters",
+                )
+                self.cited(person, where, post.sources)
+                self.interval(person, where, post.start, post.end)
+        for act in data.acts:
+            self.cited(act, (), act.sources)
+            if act.passed_by is not None:
+                self.ref(
+                    act, ("passed_by",), act.passed_by, "organisation", self.organisations, "organisations"
+                )
+            for index, target in enumerate(act.concerns):
+                self.ref(act, ("concerns", index), target, "cluster", self.clusters, "clusters")
+            for index, base in enumerate(act.based_on):
+                self.ref(act, ("based_on", index), base, "act", self.acts, "acts")
+            if act.opens and act.closes and _latest(act.closes) < _earliest(act.opens):
+                self.report(act, ("closes",), f"closes ({act.closes}) before it opens ({act.opens})")
+        for scheme in data.schemes:
+            self.cited(scheme, (), scheme.sources)
+            in_scheme = {c.id for c in scheme.concepts}
+            for index, concept in enumerate(scheme.concepts):
+                self.cited(scheme, ("concepts", index), concept.sources)
+                if concept.broader is not None:
+                    self.ref(
+                        scheme,
+                        ("concepts", index, "broader"),
+                        concept.broader,
+                        "concept in this scheme",
+                        in_scheme,
                     )
+
+    def check_cluster(self, cluster: Cluster) -> None:
+        self.cited(cluster, (), cluster.sources)
+        for index, theme in enumerate(cluster.themes):
+            self.ref(cluster, ("themes", index), theme, "thematic area", self.concepts, "schemes")
+        for index, body in enumerate(cluster.bodies):
+            self.cited(cluster, ("bodies", index), body.sources)
         seen: dict[tuple[str, str, str], int] = {}
         for index, member in enumerate(cluster.members):
-            check_ref(cluster, ("members", index, "organisation"), member.organisation, "organisation", organisations)
-            for key_name in ("sources", "disputed_by"):
-                for ref_index, ref in enumerate(getattr(member, key_name)):
-                    if ref not in sources and ref not in urls:
-                        problems.append(
-                            _problem(cluster, ("members", index, key_name, ref_index), f"unknown source '{ref}'"
-                                     + _suggest(ref, sources, source_names))
-                        )
-            key = (member.organisation, member.role, str(member.start))
-            if key in seen:
-                problems.append(
-                    _problem(
-                        cluster,
-                        ("members", index, "organisation"),
-                        f"'{member.organisation}' is listed twice as {member.role}"
-                        f" (also members[{seen[key]}]); merge the two and list both sources",
-                    )
-                )
-            seen.setdefault(key, index)
-            _check_interval(cluster, ("members", index), member.start, member.end, problems)
-    for person in data.people:
-        check_sources(person, ())
-        for index, post in enumerate(person.posts):
-            check_ref(person, ("posts", index, "organisation"), post.organisation, "organisation or cluster", parties)
-            for ref_index, ref in enumerate(post.sources):
-                if ref not in sources and ref not in urls:
-                    problems.append(
-                        _problem(person, ("posts", index, "sources", ref_index), f"unknown source '{ref}'"
-                                 + _suggest(ref, sources, source_names))
-                    )
-            _check_interval(person, ("posts", index), post.start, post.end, problems)
-    for act in data.acts:
-        check_sources(act, ())
-        if act.passed_by is not None:
-            check_ref(act, ("passed_by",), act.passed_by, "organisation", organisations)
-        for index, target in enumerate(act.concerns):
-            check_ref(act, ("concerns", index), target, "cluster", clusters)
-        for index, base in enumerate(act.based_on):
-            check_ref(act, ("based_on", index), base, "act", acts)
-        if act.opens and act.closes and _latest(act.opens) < _earliest(act.closes) is False:
-            pass
-        if act.opens and act.closes and _earliest(act.closes) < _earliest(act.opens):
-            problems.append(_problem(act, ("closes",), f"closes ({act.closes}) before it opens ({act.opens})"))
-    for scheme in data.schemes:
-        check_sources(scheme, ())
-        in_scheme = {c.id for c in scheme.concepts}
-        for index, concept in enumerate(scheme.concepts):
-            for ref_index, ref in enumerate(concept.sources):
-                if ref not in sources and ref not in urls:
-                    problems.append(
-                        _problem(scheme, ("concepts", index, "sources", ref_index), f"unknown source '{ref}'"
-                                 + _suggest(ref, sources, source_names))
-                    )
-            if concept.broader is not None and concept.broader not in in_scheme:
-                problems.append(
-                    _problem(scheme, ("concepts", index, "broader"), f"unknown concept '{concept.broader}' in this scheme")
+            where = ("members", index)
+            self.ref(
+                cluster,
+                (*where, "organisation"),
+                member.organisation,
+                "organisation",
+                self.organisations,
+                "organisations",
+            )
+            self.cited(cluster, where, member.sources)
+            self.cited(cluster, where, member.disputed_by, "disputed_by")
+            self.interval(cluster, where, member.start, member.end)
+            first = seen.setdefault((member.organisation, member.role, str(member.start)), index)
+            if first != index:
+                self.report(
+                    cluster,
+                    (*where, "organisation"),
+                    f"'{member.organisation}' is listed twice as {member.role} (also members[{first}]);"
+                    " merge the two and list both sources",
                 )
 
 
@@ -883,14 +953,3 @@ def _earliest(date: PartialDate) -> tuple[int, int, int]:
 
 def _latest(date: PartialDate) -> tuple[int, int, int]:
     return (date.year, date.month or 12, date.day or 31)
-
-
-def _check_interval(
-    record: _Record,
-    prefix: tuple[str | int, ...],
-    start: PartialDate | None,
-    end: PartialDate | str | None,
-    problems: list[Problem],
-) -> None:
-    if isinstance(start, PartialDate) and isinstance(end, PartialDate) and _latest(end) < _earliest(start):
-        problems.append(_problem(record, (*prefix, "end"), f"ends ({end}) before it starts ({start})"))

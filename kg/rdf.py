@@ -15,7 +15,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace, Namespace
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+    Namespace,
+)
 
 from kg.model import (
     OPEN,
@@ -287,7 +300,9 @@ class _Writer:
         self.add(node, _INSTANT_PROPERTY[date.precision], _date(date))
         return node
 
-    def interval(self, owner_slug: str, start: PartialDate | None, end: PartialDate | str | None) -> str | None:
+    def interval(
+        self, owner_slug: str, start: PartialDate | None, end: PartialDate | str | None
+    ) -> str | None:
         """A time:Interval; an end of 'open' is marked ongoing, an unknown end is left out."""
         if start is None and end is None:
             return None

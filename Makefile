@@ -1,0 +1,28 @@
+# One command sets up and runs the main job, one sets up and runs the tests.
+#   make run    create .venv, install, build the graph and print its summary
+#   make test   create .venv, install with test tools, lint, type-check, run every test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/kg build
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check kg tests
+	$(BIN)/ruff format --check kg tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,165 @@
+"""The real data/: it validates, and the seed article's facts are in the built graph.
+
+Facts of the regional press release of 17 February 2026 on the tenth cluster, asked
+with SPARQL on the build of data/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import validate
+from kg.model import load_data, normalise_name
+from kg.rdf import iri
+from tests.conftest import DATA
+
+PREFIXES = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX lkg: <https://w3id.org/lombardia-kg/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+"""
+
+
+@pytest.fixture(scope="module")
+def store(real_build: Path) -> ox.Store:
+    graph = ox.Store()
+    graph.load(path=str(real_build / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    return graph
+
+
+def ask(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    return sorted(
+        tuple(v.value if v is not None else "" for v in row) for row in store.query(PREFIXES + query)
+    )
+
+
+def test_real_data_validates() -> None:
+    report = validate(DATA)
+    assert report.counts["lkg:Cluster"] == 10
+
+
+def test_ten_clusters_nine_recognised(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        """SELECT ?status (COUNT(?c) AS ?n) WHERE { ?c a lkg:Cluster ; lkg:recognitionStatus ?status }
+           GROUP BY ?status""",
+    )
+    lkg = "https://w3id.org/lombardia-kg/ontology#"
+    assert rows == [(lkg + "Constituted", "1"), (lkg + "Recognised", "9")]
+
+
+def test_cosmetics_cluster_undisputed_founders(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        """
+        SELECT ?label WHERE {
+          ?m org:organization ?c ; org:role lkg:FoundingMember ; org:member ?o .
+          ?c rdfs:label "Cluster Tecnologico Lombardo del Made in Italy – Sistema Cosmetico"@it .
+          ?o rdfs:label ?label FILTER(LANG(?label) = "it")
+          FILTER NOT EXISTS { ?m lkg:disputedBy ?any }
+        }""",
+    )
+    assert [r[0] for r in rows] == sorted(
+        [
+            "Ancorotti Cosmetics",
+            "Lumson",
+            "Politecnico di Milano",
+            "REI Reindustria Innovazione",
+            "Regi",
+            "Università degli Studi di Milano",
+            "Università degli Studi di Milano-Bicocca",
+        ]
+    )
+
+
+def test_disputed_founder_is_kept_with_both_sides(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        f"""
+        SELECT ?for ?against WHERE {{
+          ?m org:member <{iri("organisation", "universita-degli-studi-di-pavia")}> ;
+             org:organization <{iri("cluster", "cosmetica")}> ;
+             dcterms:source ?for ; lkg:disputedBy ?against }}""",
+    )
+    assert (
+        "https://lumson.com/it/press/the-lombardy-cosmetic-cluster-is-established-lumson-among-the-founding-members/89",
+        "https://www.lombardianotizie.online/cluster-tecnologico-lombardo-cosmesi/",
+    ) in rows
+
+
+def test_rei_proposes_and_coordinates_and_its_academy_is_partner(store: ox.Store) -> None:
+    cosmetica = iri("cluster", "cosmetica")
+    rows = ask(
+        store,
+        f"SELECT ?o ?role WHERE {{ ?m org:organization <{cosmetica}> ; org:member ?o ; org:role ?role }}",
+    )
+    rei = iri("organisation", "rei-reindustria-innovazione")
+    lkg = "https://w3id.org/lombardia-kg/ontology#"
+    assert (rei, lkg + "Proposer") in rows and (rei, lkg + "Coordinator") in rows
+    assert (iri("organisation", "its-academy-nuove-tecnologie-della-vita"), lkg + "Partner") in rows
+    partner_types = ask(store, f"SELECT ?t WHERE {{ <{cosmetica}> lkg:partnerType ?t }}")
+    assert partner_types == [(lkg + "ChamberOfCommerce",), (lkg + "LocalAuthority",)]
+
+
+def test_giunta_took_note_on_17_february_2026(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        f"""
+        SELECT ?date ?body WHERE {{
+          ?act a lkg:Deliberation ; lkg:concerns <{iri("cluster", "cosmetica")}> ;
+               eli:date_document ?date ; eli:passed_by ?body }}""",
+    )
+    assert rows == [("2026-02-17", iri("organisation", "giunta-regionale-lombardia"))]
+
+
+def test_cluster_governed_by_a_consiglio_direttivo(store: ox.Store) -> None:
+    rows = ask(store, f"SELECT ?l WHERE {{ ?u org:unitOf <{iri('cluster', 'cosmetica')}> ; rdfs:label ?l }}")
+    assert ("Consiglio Direttivo",) in rows
+
+
+def test_fermi_is_assessore_for_university_research_innovation(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        f"""
+        SELECT ?label ?ongoing WHERE {{
+          ?post org:heldBy <{iri("person", "alessandro-fermi")}> ; org:role lkg:Assessore ;
+                rdfs:label ?label ; lkg:heldDuring/lkg:ongoing ?ongoing FILTER(LANG(?label) = "it") }}""",
+    )
+    assert rows == [("Assessore regionale a Università, Ricerca e Innovazione", "true")]
+
+
+def test_call_for_all_clusters_open_until_5_march_2026(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        """
+        SELECT ?closes (COUNT(?c) AS ?clusters) WHERE {
+          ?call a lkg:Call ; lkg:closingDate ?closes ; lkg:concerns ?c } GROUP BY ?closes""",
+    )
+    assert rows == [("2026-03-05", "9")]
+
+
+def test_every_membership_post_and_act_has_a_source(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        """
+        SELECT ?x WHERE {
+          { ?x a org:Membership } UNION { ?x a org:Post } UNION { ?x a eli:LegalResource }
+          UNION { ?x a org:Organization } UNION { ?x a foaf:Person }
+          FILTER NOT EXISTS { ?x dcterms:source ?s } }""",
+    )
+    assert rows == []
+
+
+def test_no_two_organisations_share_a_normalised_name() -> None:
+    data = load_data(DATA)
+    seen: dict[str, str] = {}
+    for record in [*data.organisations, *data.clusters]:
+        for name in [record.label, *record.alt_labels]:
+            assert seen.setdefault(normalise_name(name), record.id) == record.id, name
