@@ -46,7 +46,10 @@ __all__ = [
     "ROLES",
     "Act",
     "Cluster",
+    "DISPUTABLE",
     "Dataset",
+    "Dispute",
+    "Figure",
     "Membership",
     "Organisation",
     "PartialDate",
@@ -290,27 +293,33 @@ class Source(_Record):
     note: Text | None = None
 
 
+class Dispute(_Record):
+    """Another value for one field of a record, stated by other sources.
+
+    The record keeps the value its own sources give; the dispute keeps the other
+    value with the pages that state it (``sources``) and, where known, the pages
+    that state the kept value (``against``). Nothing is silently dropped.
+    """
+
+    field: Annotated[str, AfterValidator(lambda v: v.strip())]
+    value: Text | int
+    sources: SourceRefs
+    against: list[str] = []
+    note: Text | None = None
+
+
 class _Named(_Record):
     id: Slug
     label: Text
     label_en: Text | None = None
     alt_labels: list[Text] = []
     sources: SourceRefs
+    disputes: list[Dispute] = []
     note: Text | None = None
 
 
-class Organisation(_Named):
-    """A university, company, public body or other organisation."""
-
-    type: Literal[ORGANISATION_TYPES]  # type: ignore[valid-type]
-    city: Text | None = None
-    website: Url | None = None
-    part_of: Slug | None = None
-    founded: Date | None = None
-
-
 class Membership(_Record):
-    """An organisation's role in a cluster, with its dates where known."""
+    """An organisation's role in a cluster or an association, with its dates where known."""
 
     organisation: Slug
     role: Literal[ROLES]  # type: ignore[valid-type]
@@ -319,6 +328,33 @@ class Membership(_Record):
     sources: SourceRefs
     disputed_by: list[str] = []
     note: Text | None = None
+
+
+class Figure(_Record):
+    """A size a source declares at a date, e.g. 116 member companies in 2025."""
+
+    count: int = Field(ge=0)
+    of: Text
+    of_en: Text | None = None
+    date: Date
+    sources: SourceRefs
+    note: Text | None = None
+
+
+class Organisation(_Named):
+    """A university, company, public body or other organisation.
+
+    An association that is not a cluster (such as the Polo Tecnologico della
+    Cosmesi) lists its own ``members``.
+    """
+
+    type: Literal[ORGANISATION_TYPES]  # type: ignore[valid-type]
+    city: Text | None = None
+    website: Url | None = None
+    part_of: Slug | None = None
+    founded: Date | None = None
+    declared_size: list[Figure] = []
+    members: list[Membership] = []
 
 
 class Body(_Record):
@@ -340,6 +376,7 @@ class Cluster(_Named):
     website: Url | None = None
     themes: list[Slug] = []
     partner_types: list[Literal[PARTNER_TYPES]] = []  # type: ignore[valid-type]
+    declared_size: list[Figure] = []
     bodies: list[Body] = []
     members: list[Membership] = []
 
@@ -354,6 +391,7 @@ class Post(_Record):
     start: Date | None = None
     end: End | None = None
     sources: SourceRefs
+    disputed_by: list[str] = []
     note: Text | None = None
 
 
@@ -365,6 +403,7 @@ class Person(_Record):
     alt_labels: list[Text] = []
     sources: SourceRefs
     posts: list[Post] = []
+    disputes: list[Dispute] = []
     note: Text | None = None
 
 
@@ -383,6 +422,26 @@ class Act(_Named):
     closes: Date | None = None
     budget_eur: float | None = Field(default=None, ge=0)
     website: Url | None = None
+
+
+DISPUTABLE: dict[type[_Record], tuple[str, ...]] = {
+    Organisation: ("label", "label_en", "type", "city", "website", "part_of", "founded"),
+    Cluster: ("label", "label_en", "acronym", "status", "legal_form", "founded", "city", "website"),
+    Person: ("name",),
+    Act: (
+        "label",
+        "label_en",
+        "type",
+        "number",
+        "date",
+        "passed_by",
+        "opens",
+        "closes",
+        "budget_eur",
+        "website",
+    ),
+}
+"""The fields a `Dispute` may name, per kind of record."""
 
 
 class Concept(_Named):
@@ -866,10 +925,54 @@ class _Checker:
         ):
             self.report(record, (*prefix, "end"), f"ends ({end}) before it starts ({start})")
 
+    def disputes(self, record: Person | _Named) -> None:
+        allowed = DISPUTABLE.get(type(record), ())
+        for index, dispute in enumerate(record.disputes):
+            where = ("disputes", index)
+            if dispute.field not in allowed:
+                choice = ", ".join(allowed) if allowed else "none on this kind of record"
+                self.report(record, (*where, "field"), f"cannot dispute '{dispute.field}' (fields: {choice})")
+            self.cited(record, where, dispute.sources)
+            self.cited(record, where, dispute.against, "against")
+
+    def figures(self, record: Organisation | Cluster) -> None:
+        for index, figure in enumerate(record.declared_size):
+            self.cited(record, ("declared_size", index), figure.sources)
+
+    def members(self, record: Organisation | Cluster) -> None:
+        seen: dict[tuple[str, str, str], int] = {}
+        for index, member in enumerate(record.members):
+            where = ("members", index)
+            if member.organisation == record.id:
+                self.report(record, (*where, "organisation"), "an organisation cannot be its own member")
+            else:
+                self.ref(
+                    record,
+                    (*where, "organisation"),
+                    member.organisation,
+                    "organisation",
+                    self.organisations,
+                    "organisations",
+                )
+            self.cited(record, where, member.sources)
+            self.cited(record, where, member.disputed_by, "disputed_by")
+            self.interval(record, where, member.start, member.end)
+            first = seen.setdefault((member.organisation, member.role, str(member.start)), index)
+            if first != index:
+                self.report(
+                    record,
+                    (*where, "organisation"),
+                    f"'{member.organisation}' is listed twice as {member.role} (also members[{first}]);"
+                    " merge the two and list both sources",
+                )
+
     def run(self) -> None:
         data = self.data
         for org in data.organisations:
             self.cited(org, (), org.sources)
+            self.disputes(org)
+            self.figures(org)
+            self.members(org)
             if org.part_of == org.id:
                 self.report(org, ("part_of",), "an organisation cannot be part of itself")
             elif org.part_of is not None:
@@ -878,8 +981,10 @@ class _Checker:
             self.check_cluster(cluster)
         for person in data.people:
             self.cited(person, (), person.sources)
+            self.disputes(person)
             for index, post in enumerate(person.posts):
                 where = ("posts", index)
+                self.cited(person, where, post.disputed_by, "disputed_by")
                 self.ref(
                     person,
                     (*where, "organisation"),
@@ -893,6 +998,7 @@ class _Checker:
                 self.interval(person, where, post.start, post.end)
         for act in data.acts:
             self.cited(act, (), act.sources)
+            self.disputes(act)
             if act.passed_by is not None:
                 self.ref(
                     act, ("passed_by",), act.passed_by, "organisation", self.organisations, "organisations"
@@ -919,32 +1025,13 @@ class _Checker:
 
     def check_cluster(self, cluster: Cluster) -> None:
         self.cited(cluster, (), cluster.sources)
+        self.disputes(cluster)
+        self.figures(cluster)
+        self.members(cluster)
         for index, theme in enumerate(cluster.themes):
             self.ref(cluster, ("themes", index), theme, "thematic area", self.concepts, "schemes")
         for index, body in enumerate(cluster.bodies):
             self.cited(cluster, ("bodies", index), body.sources)
-        seen: dict[tuple[str, str, str], int] = {}
-        for index, member in enumerate(cluster.members):
-            where = ("members", index)
-            self.ref(
-                cluster,
-                (*where, "organisation"),
-                member.organisation,
-                "organisation",
-                self.organisations,
-                "organisations",
-            )
-            self.cited(cluster, where, member.sources)
-            self.cited(cluster, where, member.disputed_by, "disputed_by")
-            self.interval(cluster, where, member.start, member.end)
-            first = seen.setdefault((member.organisation, member.role, str(member.start)), index)
-            if first != index:
-                self.report(
-                    cluster,
-                    (*where, "organisation"),
-                    f"'{member.organisation}' is listed twice as {member.role} (also members[{first}]);"
-                    " merge the two and list both sources",
-                )
 
 
 def _earliest(date: PartialDate) -> tuple[int, int, int]:

@@ -44,6 +44,8 @@ from kg.model import (
     slugify,
 )
 
+_Disputable = Organisation | Cluster | Person | Act
+
 __all__ = [
     "BASE",
     "ELI",
@@ -120,6 +122,16 @@ class LKG(DefinedNamespace):
     closingDate: str
     budget: str
     disputedBy: str
+    DeclaredFigure: str
+    declaredSize: str
+    count: str
+    countOf: str
+    asOf: str
+    DisputedClaim: str
+    claimSubject: str
+    claimField: str
+    claimProperty: str
+    claimedValue: str
 
 
 class ELI(DefinedNamespace):
@@ -202,6 +214,26 @@ ACT_CLASSES: dict[str, str] = {
 
 STATUS_TERMS: dict[str, str] = {"recognised": LKG.Recognised, "constituted": LKG.Constituted}
 
+DISPUTE_PREDICATES: dict[str, str] = {
+    "label": RDFS.label,
+    "label_en": RDFS.label,
+    "name": FOAF.name,
+    "city": LKG.city,
+    "website": FOAF.homepage,
+    "part_of": ORG.subOrganizationOf,
+    "founded": SDO.foundingDate,
+    "acronym": LKG.acronym,
+    "status": LKG.recognitionStatus,
+    "legal_form": LKG.legalForm,
+    "number": ELI.id_local,
+    "date": ELI.date_document,
+    "passed_by": ELI.passed_by,
+    "opens": LKG.openingDate,
+    "closes": LKG.closingDate,
+    "budget_eur": LKG.budget,
+}
+"""The property each disputable field of data/ stands for."""
+
 
 def iri(kind: str, slug: str) -> str:
     """The IRI of a resource of ``kind`` with data id ``slug``.
@@ -283,6 +315,10 @@ class _Writer:
         for ref in refs:
             self.add(subject, DCTERMS.source, self.data.source_for(ref).url)
 
+    def disputed_by(self, subject: str, refs: list[str]) -> None:
+        for ref in refs:
+            self.add(subject, LKG.disputedBy, self.data.source_for(ref).url)
+
     def note(self, subject: str, note: str | None) -> None:
         if note:
             self.add(subject, SKOS.editorialNote, ox.Literal(note, language="en"))
@@ -338,21 +374,23 @@ def _organisation(w: _Writer, org: Organisation) -> None:
         w.add(node, ORG.subOrganizationOf, iri("organisation", org.part_of))
     if org.founded:
         w.add(node, SDO.foundingDate, _date(org.founded))
+    _members(w, org)
+    _figures(w, org)
+    _disputes(w, org, node)
 
 
-def _membership(w: _Writer, cluster: Cluster, index: int, member: Membership, slug: str) -> None:
+def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: Membership, slug: str) -> None:
     node = iri("membership", slug)
-    w.origins[node] = Origin(cluster, ("members", index))
+    w.origins[node] = Origin(owner, ("members", index))
     org = iri("organisation", member.organisation)
-    group = iri("cluster", cluster.id)
+    group = w.party(owner.id)
     w.add(node, RDF.type, ORG.Membership)
     w.add(node, ORG.member, org)
     w.add(node, ORG.organization, group)
     w.add(node, ORG.role, ROLE_TERMS[member.role])
     w.sources(node, member.sources)
     w.note(node, member.note)
-    for ref in member.disputed_by:
-        w.add(node, LKG.disputedBy, w.data.source_for(ref).url)
+    w.disputed_by(node, member.disputed_by)
     period = w.interval(slug, member.start, member.end)
     if period:
         w.origins[period] = w.origins[node]
@@ -367,6 +405,48 @@ def _membership(w: _Writer, cluster: Cluster, index: int, member: Membership, sl
         forward, backward = ROLE_SHORTCUTS[member.role]
         w.add(org, forward, group)
         w.add(group, backward, org)
+
+
+def _members(w: _Writer, owner: Cluster | Organisation) -> None:
+    seen: set[str] = set()
+    for index, member in enumerate(owner.members):
+        slug = f"{owner.id}--{member.organisation}--{member.role}"
+        if slug in seen:  # the same role again, in another period
+            slug += f"--{member.start}"
+        seen.add(slug)
+        _membership(w, owner, index, member, slug)
+
+
+def _figures(w: _Writer, owner: Cluster | Organisation) -> None:
+    subject = w.party(owner.id)
+    for index, figure in enumerate(owner.declared_size):
+        node = iri("figure", f"{owner.id}--{slugify(figure.of)}--{figure.date}")
+        w.origins[node] = Origin(owner, ("declared_size", index))
+        w.add(subject, LKG.declaredSize, node)
+        w.add(node, RDF.type, LKG.DeclaredFigure)
+        w.add(node, LKG.count, ox.Literal(str(figure.count), datatype=_n(XSD.integer)))
+        w.add(node, LKG.countOf, _it(figure.of))
+        if figure.of_en:
+            w.add(node, LKG.countOf, _en(figure.of_en))
+        w.add(node, LKG.asOf, _date(figure.date))
+        w.sources(node, figure.sources)
+        w.note(node, figure.note)
+
+
+def _disputes(w: _Writer, owner: _Disputable, subject: str) -> None:
+    kind, slug = slug_of(subject)
+    for index, dispute in enumerate(owner.disputes):
+        node = iri("claim", f"{kind}--{slug}--{dispute.field.replace('_', '-')}--{index}")
+        w.origins[node] = Origin(owner, ("disputes", index))
+        w.add(node, RDF.type, LKG.DisputedClaim)
+        w.add(node, LKG.claimSubject, subject)
+        w.add(node, LKG.claimField, ox.Literal(dispute.field))
+        if dispute.field in DISPUTE_PREDICATES:
+            w.add(node, LKG.claimProperty, DISPUTE_PREDICATES[dispute.field])
+        w.add(node, LKG.claimedValue, ox.Literal(str(dispute.value)))
+        w.sources(node, dispute.sources)
+        w.disputed_by(node, dispute.against)
+        w.note(node, dispute.note)
 
 
 def _cluster(w: _Writer, cluster: Cluster) -> None:
@@ -401,13 +481,9 @@ def _cluster(w: _Writer, cluster: Cluster) -> None:
         w.add(node, ORG.hasUnit, unit)
         w.labels(unit, body.label, body.label_en, [])
         w.sources(unit, body.sources)
-    seen: set[str] = set()
-    for index, member in enumerate(cluster.members):
-        slug = f"{cluster.id}--{member.organisation}--{member.role}"
-        if slug in seen:  # the same role again, in another period
-            slug += f"--{member.start}"
-        seen.add(slug)
-        _membership(w, cluster, index, member, slug)
+    _members(w, cluster)
+    _figures(w, cluster)
+    _disputes(w, cluster, node)
 
 
 def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None:
@@ -425,6 +501,7 @@ def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None
         w.labels(node, post.label, post.label_en, [])
     w.sources(node, post.sources)
     w.note(node, post.note)
+    w.disputed_by(node, post.disputed_by)
     period = w.interval(slug, post.start, post.end)
     if period:
         w.origins[period] = w.origins[node]
@@ -439,6 +516,7 @@ def _person(w: _Writer, person: Person) -> None:
     w.labels(node, person.name, None, person.alt_labels)
     w.sources(node, person.sources)
     w.note(node, person.note)
+    _disputes(w, person, node)
     seen: set[str] = set()
     for index, post in enumerate(person.posts):
         slug = f"{person.id}--{post.role}--{post.organisation}"
@@ -481,6 +559,7 @@ def _act(w: _Writer, act: Act) -> None:
         w.add(node, LKG.budget, ox.Literal(f"{act.budget_eur:.2f}", datatype=_n(XSD.decimal)))
     if act.website:
         w.add(node, FOAF.page, act.website)
+    _disputes(w, act, node)
 
 
 def _scheme(w: _Writer, scheme: Scheme) -> None:

@@ -32,7 +32,7 @@ def test_build_writes_three_files_that_parse_to_the_same_triples(tmp_path: Path)
         by_oxigraph = list(ox.parse(path=str(path), format=ox_format))
         assert len(by_rdflib) == len(by_oxigraph) == report.triples, name
     assert report.counts["lkg:Cluster"] == 1
-    assert report.counts["org:Membership"] == 3
+    assert report.counts["org:Membership"] == 4
 
 
 def test_turtle_is_isomorphic_to_ntriples(tmp_path: Path) -> None:
@@ -104,6 +104,7 @@ def test_shapes_catch_a_membership_without_role(tmp_path: Path) -> None:
         ("afil.yaml", 10, "members[0].role"),
         ("afil.yaml", 15, "members[1].role"),
         ("afil.yaml", 20, "members[2].role"),
+        ("organisations.yaml", 33, "members[0].role"),
         ("people.yaml", 6, "posts[0].role"),
     }
 

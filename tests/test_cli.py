@@ -42,7 +42,7 @@ def test_build_prints_counts_and_writes_files(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert f"wrote {out / 'kg.ttl'}" in result.output
     counts = dict(line.split() for line in result.output.splitlines() if not line.startswith("wrote"))
-    assert counts["lkg:Cluster"] == "1" and counts["org:Membership"] == "3"
+    assert counts["lkg:Cluster"] == "1" and counts["org:Membership"] == "4"
 
 
 def test_validate_writes_nothing(tmp_path: Path) -> None:

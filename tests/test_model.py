@@ -39,6 +39,7 @@ BAD = [
     ("end_before_start", "people.yaml", 9, "posts[0].end", "ends (2021) before it starts (2022-06)"),
     ("unknown_role", "clusters/afil.yaml", 8, "members[0].role", "unknown value 'sponsor'"),
     ("undescribed_url", "organisations.yaml", 5, "sources[0]", "is not described in sources"),
+    ("bad_dispute", "organisations.yaml", 7, "disputes[0].field", "cannot dispute 'sources' (fields: label,"),
 ]
 
 

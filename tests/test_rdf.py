@@ -121,3 +121,34 @@ def test_founding_member_gets_member_and_founding_shortcuts(good_graph: ox.Store
 )
 def test_slug_iri_slug_round_trip(kind: str, slug: str) -> None:
     assert slug_of(iri(kind, slug)) == (kind, slug)
+
+
+def test_dispute_keeps_both_values_with_their_sources(good_graph: ox.Store) -> None:
+    rows = _values(
+        good_graph,
+        """SELECT ?kept ?claimed ?for ?against WHERE {
+             ?claim a lkg:DisputedClaim ; lkg:claimSubject ?s ; lkg:claimProperty lkg:city ;
+                    lkg:claimedValue ?claimed ; <http://purl.org/dc/terms/source> ?for ; lkg:disputedBy ?against .
+             ?s lkg:city/<http://www.w3.org/2000/01/rdf-schema#label> ?kept }""",
+    )
+    assert rows == [("Crema", "Cremona", "https://example.org/release", "https://example.org/news")]
+
+
+def test_declared_size_is_a_dated_sourced_figure(good_graph: ox.Store) -> None:
+    rows = _values(
+        good_graph,
+        f"""SELECT ?n ?of ?date WHERE {{
+             <{iri("organisation", "polo-cosmesi")}> lkg:declaredSize ?f .
+             ?f lkg:count ?n ; lkg:countOf ?of ; lkg:asOf ?date ; <http://purl.org/dc/terms/source> ?s
+             FILTER(LANG(?of) = "it") }}""",
+    )
+    assert rows == [("70", "aziende associate", "2019")]
+
+
+def test_association_members_are_memberships_of_the_organisation(good_graph: ox.Store) -> None:
+    rows = _values(
+        good_graph,
+        f"""SELECT ?member WHERE {{ ?m org:organization <{iri("organisation", "polo-cosmesi")}> ;
+                                     org:member ?member ; org:role lkg:Member }}""",
+    )
+    assert rows == [(iri("organisation", "lumson"),)]
