@@ -128,7 +128,8 @@ def test_dispute_keeps_both_values_with_their_sources(good_graph: ox.Store) -> N
         good_graph,
         """SELECT ?kept ?claimed ?for ?against WHERE {
              ?claim a lkg:DisputedClaim ; lkg:claimSubject ?s ; lkg:claimProperty lkg:city ;
-                    lkg:claimedValue ?claimed ; <http://purl.org/dc/terms/source> ?for ; lkg:disputedBy ?against .
+                    lkg:claimedValue ?claimed ; <http://purl.org/dc/terms/source> ?for ;
+                    lkg:disputedBy ?against .
              ?s lkg:city/<http://www.w3.org/2000/01/rdf-schema#label> ?kept }""",
     )
     assert rows == [("Crema", "Cremona", "https://example.org/release", "https://example.org/news")]
