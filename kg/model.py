@@ -92,6 +92,10 @@ ROLES = (
     "vice-president",
     "director",
     "cluster-manager",
+    "secretary-general",
+    "treasurer",
+    "scientific-committee-chair",
+    "scientific-committee-member",
     "assessore",
 )
 """Roles an organisation plays in a cluster, or a person in a post."""

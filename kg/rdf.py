@@ -98,6 +98,10 @@ class LKG(DefinedNamespace):
     VicePresident: str
     Director: str
     ClusterManager: str
+    SecretaryGeneral: str
+    Treasurer: str
+    ScientificCommitteeChair: str
+    ScientificCommitteeMember: str
     Assessore: str
     # recognition statuses
     Recognised: str
@@ -193,6 +197,10 @@ ROLE_TERMS: dict[str, str] = {
     "vice-president": LKG.VicePresident,
     "director": LKG.Director,
     "cluster-manager": LKG.ClusterManager,
+    "secretary-general": LKG.SecretaryGeneral,
+    "treasurer": LKG.Treasurer,
+    "scientific-committee-chair": LKG.ScientificCommitteeChair,
+    "scientific-committee-member": LKG.ScientificCommitteeMember,
     "assessore": LKG.Assessore,
 }
 
