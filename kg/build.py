@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.model import Dataset, load_data, problem_at
-from kg.rdf import PREFIXES, Origin, to_triples
+from kg.rdf import PREFIXES, Origin, compact, to_triples
 
 __all__ = [
     "DEFAULT_BUILD",
@@ -75,18 +75,11 @@ class BuildReport:
         return "\n".join(f"{name:<{max(width, 20)}}{count}" for name, count in rows)
 
 
-def _compact(term: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if term.startswith(namespace) and "/" not in term[len(namespace) :]:
-            return f"{prefix}:{term[len(namespace) :]}"
-    return term
-
-
 def _count_types(triples: Iterable[ox.Triple]) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for triple in triples:
         if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            counts[_compact(triple.object.value)] += 1
+            counts[compact(triple.object.value)] += 1
     return dict(counts)
 
 

@@ -119,3 +119,40 @@ def validate_command(data_dir: Path) -> None:
 
     report = validate(data_dir)
     click.echo(f"{data_dir}: valid ({report.triples} triples)")
+
+
+@main.command("stats")
+@build_option
+@data_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Replace the generated part of this Markdown file (between the kg stats markers).",
+)
+def stats_command(build_dir: Path, data_dir: Path, fmt: str, write_to: Path | None) -> None:
+    """Coverage: counts by type, members known against declared, facts without dates or sources.
+
+    \b
+    Example:
+        kg stats
+        kg stats --format md --write docs/COVERAGE.md
+    """
+    from kg.build import ensure_build
+    from kg.stats import coverage, render_coverage, write_coverage
+    from kg.store import load_store
+
+    report = coverage(load_store(ensure_build(build_dir, data_dir)))
+    if write_to is not None:
+        write_coverage(report, write_to)
+        click.echo(f"updated {write_to}")
+    else:
+        click.echo(render_coverage(report, fmt))

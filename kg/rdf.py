@@ -52,6 +52,8 @@ __all__ = [
     "LKG",
     "PREFIXES",
     "Origin",
+    "compact",
+    "expand",
     "iri",
     "slug_of",
     "to_triples",
@@ -254,6 +256,32 @@ def iri(kind: str, slug: str) -> str:
     ('organisation', 'politecnico-di-milano')
     """
     return f"{BASE}{kind}/{slug}"
+
+
+def compact(term: str) -> str:
+    """``lkg:Cluster`` for the full IRI of a term, when a prefix covers it.
+
+    Examples
+    --------
+    >>> compact("https://w3id.org/lombardia-kg/ontology#Cluster")
+    'lkg:Cluster'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if term.startswith(namespace) and "/" not in term[len(namespace) :]:
+            return f"{prefix}:{term[len(namespace) :]}"
+    return term
+
+
+def expand(name: str) -> str:
+    """The full IRI of a compact name such as ``org:Membership``.
+
+    Examples
+    --------
+    >>> expand("org:Membership")
+    'http://www.w3.org/ns/org#Membership'
+    """
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
 
 
 def slug_of(resource: str) -> tuple[str, str]:
