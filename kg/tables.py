@@ -34,7 +34,9 @@ def render(headers: Sequence[str], rows: Sequence[Sequence[Cell]], fmt: str = "t
     | A\\|B | 4 |
     """
     if fmt == "json":
-        return json.dumps([dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [dict(zip(headers, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
