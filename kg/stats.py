@@ -129,7 +129,7 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
     latest: dict[str, Row] = {}
     for row in sorted(figures, key=lambda r: (_value(r["date"]), _value(r["source"]))):
         latest[_value(row["g"])] = row
-    table = []
+    table: list[list[str | int | None]] = []
     for row in sorted(members, key=lambda r: (_value(r["cluster"]) != "true", _value(r["name"]).lower())):
         group = _value(row["g"])
         figure = latest.get(group)
