@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.model import Dataset, load_data, problem_at
-from kg.rdf import PREFIXES, Origin, compact, to_triples
+from kg.rdf import Origin, to_triples
+from kg.vocab import PREFIXES, compact, ontology_dir
 
 __all__ = [
     "DEFAULT_BUILD",
@@ -44,11 +45,6 @@ OUTPUTS: dict[str, ox.RdfFormat] = {
     "kg.jsonld": ox.RdfFormat.JSON_LD,
 }
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def ontology_dir() -> Path:
-    """The ontology/ folder of this checkout (the package is installed editable)."""
-    return Path(__file__).resolve().parent.parent / "ontology"
 
 
 @dataclass

@@ -19,7 +19,6 @@ from rdflib.namespace import (
     DCTERMS,
     FOAF,
     ORG,
-    OWL,
     RDF,
     RDFS,
     SDO,
@@ -43,6 +42,7 @@ from kg.model import (
     Scheme,
     slugify,
 )
+from kg.vocab import BASE, PREFIXES, compact, expand, iri, slug_of
 
 _Disputable = Organisation | Cluster | Person | Act
 
@@ -58,8 +58,6 @@ __all__ = [
     "slug_of",
     "to_triples",
 ]
-
-BASE = "https://w3id.org/lombardia-kg/id/"
 
 
 class LKG(DefinedNamespace):
@@ -154,26 +152,6 @@ class ELI(DefinedNamespace):
     based_on: str
 
 
-PREFIXES: dict[str, str] = {
-    "dcterms": str(DCTERMS),
-    "eli": str(ELI._NS),
-    "foaf": str(FOAF),
-    "lkg": str(LKG._NS),
-    "org": str(ORG),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SDO),
-    "skos": str(SKOS),
-    "time": str(TIME),
-    "xsd": str(XSD),
-    "act": BASE + "act/",
-    "cluster": BASE + "cluster/",
-    "organisation": BASE + "organisation/",
-    "person": BASE + "person/",
-}
-"""Prefixes written in kg.ttl, in this order."""
-
 ORGANISATION_CLASSES: dict[str, str] = {
     "organisation": ORG.Organization,
     "university": LKG.University,
@@ -243,59 +221,6 @@ DISPUTE_PREDICATES: dict[str, str] = {
     "budget_eur": LKG.budget,
 }
 """The property each disputable field of data/ stands for."""
-
-
-def iri(kind: str, slug: str) -> str:
-    """The IRI of a resource of ``kind`` with data id ``slug``.
-
-    Examples
-    --------
-    >>> iri("cluster", "afil")
-    'https://w3id.org/lombardia-kg/id/cluster/afil'
-    >>> slug_of(iri("organisation", "politecnico-di-milano"))
-    ('organisation', 'politecnico-di-milano')
-    """
-    return f"{BASE}{kind}/{slug}"
-
-
-def compact(term: str) -> str:
-    """``lkg:Cluster`` for the full IRI of a term, when a prefix covers it.
-
-    Examples
-    --------
-    >>> compact("https://w3id.org/lombardia-kg/ontology#Cluster")
-    'lkg:Cluster'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if term.startswith(namespace) and "/" not in term[len(namespace) :]:
-            return f"{prefix}:{term[len(namespace) :]}"
-    return term
-
-
-def expand(name: str) -> str:
-    """The full IRI of a compact name such as ``org:Membership``.
-
-    Examples
-    --------
-    >>> expand("org:Membership")
-    'http://www.w3.org/ns/org#Membership'
-    """
-    prefix, _, local = name.partition(":")
-    return PREFIXES[prefix] + local
-
-
-def slug_of(resource: str) -> tuple[str, str]:
-    """The ``(kind, slug)`` of one of our IRIs; the inverse of `iri`.
-
-    Raises
-    ------
-    ValueError
-        If the IRI is not one of ours.
-    """
-    if not resource.startswith(BASE) or resource.count("/", len(BASE)) != 1:
-        raise ValueError(f"not a resource IRI of this graph: {resource}")
-    kind, slug = resource[len(BASE) :].split("/")
-    return kind, slug
 
 
 @dataclass(frozen=True)

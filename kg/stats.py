@@ -14,9 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.rdf import compact, expand
 from kg.store import Row, select
 from kg.tables import render
+from kg.vocab import compact, expand
 
 __all__ = ["Coverage", "Section", "coverage", "render_coverage", "write_coverage"]
 

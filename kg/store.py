@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.rdf import PREFIXES
+from kg.vocab import PREFIXES
 
 __all__ = ["Row", "load_store", "select"]
 

@@ -1,0 +1,109 @@
+"""Names every module shares, with no heavy import: IRIs, prefixes, project folders.
+
+kg.rdf builds on these; kg.store and kg.query use them directly, so commands that only
+read the graph start without loading rdflib or pydantic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BASE",
+    "LKG_NS",
+    "PREFIXES",
+    "compact",
+    "expand",
+    "iri",
+    "ontology_dir",
+    "queries_dir",
+    "slug_of",
+]
+
+BASE = "https://w3id.org/lombardia-kg/id/"
+LKG_NS = "https://w3id.org/lombardia-kg/ontology#"
+
+PREFIXES: dict[str, str] = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "lkg": LKG_NS,
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "act": BASE + "act/",
+    "cluster": BASE + "cluster/",
+    "organisation": BASE + "organisation/",
+    "person": BASE + "person/",
+}
+"""Prefixes written in kg.ttl and predeclared in every query."""
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def ontology_dir() -> Path:
+    """The ontology/ folder of this checkout (the package is installed editable)."""
+    return _ROOT / "ontology"
+
+
+def queries_dir() -> Path:
+    """The queries/ folder: the library of saved SPARQL queries."""
+    return _ROOT / "queries"
+
+
+def iri(kind: str, slug: str) -> str:
+    """The IRI of a resource of ``kind`` with data id ``slug``.
+
+    Examples
+    --------
+    >>> iri("cluster", "afil")
+    'https://w3id.org/lombardia-kg/id/cluster/afil'
+    >>> slug_of(iri("organisation", "politecnico-di-milano"))
+    ('organisation', 'politecnico-di-milano')
+    """
+    return f"{BASE}{kind}/{slug}"
+
+
+def slug_of(resource: str) -> tuple[str, str]:
+    """The ``(kind, slug)`` of one of our IRIs; the inverse of `iri`.
+
+    Raises
+    ------
+    ValueError
+        If the IRI is not one of ours.
+    """
+    if not resource.startswith(BASE) or resource.count("/", len(BASE)) != 1:
+        raise ValueError(f"not a resource IRI of this graph: {resource}")
+    kind, slug = resource[len(BASE) :].split("/")
+    return kind, slug
+
+
+def compact(term: str) -> str:
+    """``lkg:Cluster`` for the full IRI of a term, when a prefix covers it.
+
+    Examples
+    --------
+    >>> compact("https://w3id.org/lombardia-kg/ontology#Cluster")
+    'lkg:Cluster'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if term.startswith(namespace) and "/" not in term[len(namespace) :]:
+            return f"{prefix}:{term[len(namespace) :]}"
+    return term
+
+
+def expand(name: str) -> str:
+    """The full IRI of a compact name such as ``org:Membership``.
+
+    Examples
+    --------
+    >>> expand("org:Membership")
+    'http://www.w3.org/ns/org#Membership'
+    """
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local
