@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.vocab import ontology_dir
 from kg.model import ACT_TYPES, ORGANISATION_TYPES, ROLES, load_data
 from kg.rdf import ACT_CLASSES, LKG, ORGANISATION_CLASSES, ROLE_TERMS, iri, iter_terms, slug_of, to_triples
+from kg.vocab import ontology_dir
 from tests.conftest import fixture_data
 
 ONTOLOGY = rdflib.Graph().parse(ontology_dir() / "lkg.ttl")
