@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.model import Dataset, load_data, problem_at
+from kg.model import load_data, problem_at
 from kg.rdf import Origin, to_triples
 from kg.vocab import PREFIXES, compact, ontology_dir
 
@@ -30,8 +30,6 @@ __all__ = [
     "OUTPUTS",
     "BuildReport",
     "check_shapes",
-    "ensure_build",
-    "ontology_dir",
     "serialize",
     "validate",
     "write_build",
@@ -54,6 +52,7 @@ class BuildReport:
     triples: int
     counts: dict[str, int]
     files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         """Counts by type, one per line, largest first.
@@ -81,7 +80,7 @@ def _count_types(triples: Iterable[ox.Triple]) -> dict[str, int]:
 
 def check_shapes(
     triples: list[ox.Triple], origins: dict[str, Origin], *, shapes: Path | None = None
-) -> list[Problem]:
+) -> tuple[list[Problem], list[Problem]]:
     """Run the SHACL shapes (pySHACL) on the triples; each violation at its record's line.
 
     Parameters
@@ -95,8 +94,8 @@ def check_shapes(
 
     Returns
     -------
-    list of Problem
-        Empty when the graph conforms.
+    tuple of (list of Problem, list of Problem)
+        Violations, then warnings (results of shapes with ``sh:severity sh:Warning``).
     """
     import pyshacl  # heavy: imported only when shapes are checked
     import rdflib
@@ -108,12 +107,12 @@ def check_shapes(
     conforms, report, _ = pyshacl.validate(
         data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
     )
-    if conforms:
-        return []
-    assert isinstance(report, rdflib.Graph)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    problems = []
+    assert isinstance(report, rdflib.Graph)
+    violations: list[Problem] = []
+    warnings: list[Problem] = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        problems = warnings if report.value(result, sh.resultSeverity) == sh.Warning else violations
         focus = str(report.value(result, sh.focusNode))
         message = str(report.value(result, sh.resultMessage) or "violates a shape")
         source_shape = report.value(result, sh.sourceShape)
@@ -124,32 +123,44 @@ def check_shapes(
             problems.append(Problem(Path("build"), None, name, f"<{focus}> {message}"))
         else:
             problems.append(problem_at(origin.record, (*origin.loc, name), message))
-    return sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message))
+    del conforms  # warnings alone leave the graph conforming; both lists are what matter
+
+    def order(problems: list[Problem]) -> list[Problem]:
+        return sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message))
+
+    return order(violations), order(warnings)
 
 
-def _convert(data_dir: Path, *, shapes: bool) -> tuple[Dataset, list[ox.Triple]]:
-    dataset = load_data(data_dir)
-    triples, origins = to_triples(dataset)
-    if shapes:
-        problems = check_shapes(triples, origins)
-        if problems:
-            raise KgError(problems)
-    return dataset, triples
+def _convert(data_dir: Path, *, strict: bool) -> tuple[list[ox.Triple], list[Problem]]:
+    triples, origins = to_triples(load_data(data_dir))
+    violations, warnings = check_shapes(triples, origins)
+    if violations or (strict and warnings):
+        raise KgError(violations + (warnings if strict else []))
+    return triples, warnings
 
 
-def validate(data_dir: Path | str = DEFAULT_DATA) -> BuildReport:
+def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> BuildReport:
     """Every check of a build, writing nothing.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path or str
+        The curated YAML.
+    strict : bool, default False
+        Treat warnings (an act without a date, a call without a closing date) as errors.
 
     Raises
     ------
     KgError
         With every problem found.
     """
-    _, triples = _convert(Path(data_dir), shapes=True)
-    return BuildReport(len(triples), _count_types(triples))
+    triples, warnings = _convert(Path(data_dir), strict=strict)
+    return BuildReport(len(triples), _count_types(triples), warnings=warnings)
 
 
-def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAULT_BUILD) -> BuildReport:
+def write_build(
+    data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAULT_BUILD, *, strict: bool = False
+) -> BuildReport:
     """Validate ``data_dir``, convert it and write kg.ttl, kg.nt and kg.jsonld into ``out_dir``.
 
     Parameters
@@ -170,7 +181,7 @@ def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAU
         When the data or the shapes fail; nothing is written then.
     """
     out = Path(out_dir)
-    _, triples = _convert(Path(data_dir), shapes=True)
+    triples, warnings = _convert(Path(data_dir), strict=strict)
     out.mkdir(parents=True, exist_ok=True)
     mode = 0o666 & ~_umask()
     staged: list[tuple[Path, Path]] = []
@@ -188,7 +199,7 @@ def write_build(data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAU
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    return BuildReport(len(triples), _count_types(triples), [final for _, final in staged])
+    return BuildReport(len(triples), _count_types(triples), [final for _, final in staged], warnings)
 
 
 def _umask() -> int:
@@ -215,33 +226,3 @@ def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     first = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
     header = "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in sorted(PREFIXES))
     return (header + "\n" + "".join(lines[first:])).encode()
-
-
-def _newest(paths: Iterable[Path]) -> float:
-    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
-
-
-def ensure_build(build_dir: Path | str = DEFAULT_BUILD, data_dir: Path | str = DEFAULT_DATA) -> Path:
-    """The build directory, (re)built first when it is missing or older than data/.
-
-    Every command that reads the graph calls this with its ``--build`` option.
-    An explicit build directory with no data/ beside it is used as it is.
-
-    Raises
-    ------
-    KgError
-        When the build is missing and cannot be made, or the data is bad.
-    """
-    build = Path(build_dir)
-    data = Path(data_dir)
-    outputs = [build / name for name in OUTPUTS]
-    if not data.is_dir():
-        if all(p.is_file() for p in outputs):
-            return build
-        raise KgError(
-            [Problem(build, None, "-", f"no build here and no data directory '{data}' to build it from")]
-        )
-    inputs = [*data.rglob("*.y*ml"), *ontology_dir().glob("*.ttl")]
-    if not all(p.is_file() for p in outputs) or _newest(inputs) > min(p.stat().st_mtime for p in outputs):
-        write_build(data, build)
-    return build

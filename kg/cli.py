@@ -15,9 +15,9 @@ from typing import TypeVar
 
 import click
 
-from kg.errors import KgError
+from kg.errors import KgError, Problem
 
-__all__ = ["build_option", "data_option", "main"]
+__all__ = ["KeyValue", "build_option", "data_option", "main"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -34,6 +34,28 @@ class _Group(click.Group):
             count = len(error.problems)
             click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
             sys.exit(1)
+
+
+class KeyValue(click.ParamType):
+    """``name=value`` for ``--param``; a missing ``=`` is a usage error (exit 2)."""
+
+    name = "name=value"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value  # type: ignore[return-value]
+        text = str(value)
+        key, sep, rest = text.partition("=")
+        if not sep or not key.strip():
+            self.fail(f"{text!r} is not name=value", param, ctx)
+        return key.strip(), rest
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        click.echo(f"warning: {problem}", err=True)
 
 
 def data_option(function: F) -> F:
@@ -86,7 +108,8 @@ def main() -> None:
     show_default=True,
     help="Directory for kg.ttl, kg.nt and kg.jsonld.",
 )
-def build_command(data_dir: Path, out_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too (an act without a date, ...).")
+def build_command(data_dir: Path, out_dir: Path, strict: bool) -> None:
     """Validate data/, convert it to RDF, check the SHACL shapes and write the build.
 
     The outputs are replaced only when every check passes; the same data gives
@@ -98,7 +121,8 @@ def build_command(data_dir: Path, out_dir: Path) -> None:
     """
     from kg.build import write_build
 
-    report = write_build(data_dir, out_dir)
+    report = write_build(data_dir, out_dir, strict=strict)
+    _warn(report.warnings)
     for path in report.files:
         click.echo(f"wrote {path}")
     click.echo(report.summary())
@@ -106,7 +130,8 @@ def build_command(data_dir: Path, out_dir: Path) -> None:
 
 @main.command("validate")
 @data_option
-def validate_command(data_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too (an act without a date, ...).")
+def validate_command(data_dir: Path, strict: bool) -> None:
     """Run every check of a build (schema, references, SHACL shapes) and write nothing.
 
     Exits 1 with one line per problem: file:line: field: message.
@@ -117,7 +142,8 @@ def validate_command(data_dir: Path) -> None:
     """
     from kg.build import validate
 
-    report = validate(data_dir)
+    report = validate(data_dir, strict=strict)
+    _warn(report.warnings)
     click.echo(f"{data_dir}: valid ({report.triples} triples)")
 
 
@@ -146,9 +172,8 @@ def stats_command(build_dir: Path, data_dir: Path, fmt: str, write_to: Path | No
         kg stats
         kg stats --format md --write docs/COVERAGE.md
     """
-    from kg.build import ensure_build
     from kg.stats import coverage, render_coverage, write_coverage
-    from kg.store import load_store
+    from kg.store import ensure_build, load_store
 
     report = coverage(load_store(ensure_build(build_dir, data_dir)))
     if write_to is not None:
@@ -156,3 +181,91 @@ def stats_command(build_dir: Path, data_dir: Path, fmt: str, write_to: Path | No
         click.echo(f"updated {write_to}")
     else:
         click.echo(render_coverage(report, fmt))
+
+
+@main.group("query")
+def query_group() -> None:
+    """The saved SPARQL queries: list them, run them on the build or on an endpoint.
+
+    \b
+    Example:
+        kg query list
+        kg query run members-of-cluster --param cluster=cosmetica
+    """
+
+
+@query_group.command("list")
+@click.option(
+    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of titles."
+)
+def query_list(lang: str) -> None:
+    """List the saved queries with their titles and parameters.
+
+    \b
+    Example:
+        kg query list --lang en
+    """
+    from kg.query import library
+    from kg.tables import render
+
+    rows = [
+        [
+            q.name,
+            (q.title_en or q.title) if lang == "en" else (q.title or q.title_en),
+            ", ".join(p.name for p in q.params),
+        ]
+        for q in library()
+    ]
+    click.echo(render(["name", "title", "params"], rows))
+
+
+@query_group.command("run")
+@click.argument("name")
+@click.option(
+    "--param", "params", type=KeyValue(), multiple=True, help="A parameter, name=value (repeatable)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format; csv and json keep IRIs and add labels beside them.",
+)
+@click.option(
+    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of labels."
+)
+@click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
+@build_option
+@data_option
+def query_run(
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    fmt: str,
+    lang: str,
+    endpoint: str | None,
+    build_dir: Path,
+    data_dir: Path,
+) -> None:
+    """Run a saved query (by name) or any .rq file, with bound parameters.
+
+    Organisations, clusters and people are named by id, label or IRI.
+
+    \b
+    Example:
+        kg query run members-of-cluster --param cluster=cosmetica --format csv
+        kg query run open-calls --param date=2026-02-20
+        kg query run bridges --endpoint http://127.0.0.1:7878/query
+    """
+    from kg.query import Embedded, Remote, find, labels_for, render_result, run
+
+    query = find(name)
+    engine: Embedded | Remote
+    if endpoint:
+        engine = Remote(endpoint)
+    else:
+        from kg.store import ensure_build, load_store
+
+        engine = Embedded(load_store(ensure_build(build_dir, data_dir)))
+    result = run(query, dict(params), engine)
+    click.echo(render_result(result, fmt, labels_for(result, engine, lang)))

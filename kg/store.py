@@ -10,9 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, ontology_dir
 
-__all__ = ["Row", "load_store", "select"]
+OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
+
+__all__ = ["Row", "ensure_build", "load_store", "select"]
 
 Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
@@ -48,3 +50,35 @@ def select(store: ox.Store, query: str) -> list[Row]:
     assert isinstance(solutions, ox.QuerySolutions), "select() runs SELECT queries"
     names = [v.value for v in solutions.variables]
     return [{name: solution[name] for name in names} for solution in solutions]
+
+
+def _newest(paths: list[Path]) -> float:
+    return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
+
+
+def ensure_build(build_dir: Path | str = "build", data_dir: Path | str = "data") -> Path:
+    """The build directory, (re)built first when it is missing or older than data/.
+
+    Every command that reads the graph calls this with its ``--build`` option. A
+    build directory with no data directory beside it is used as it is.
+
+    Raises
+    ------
+    KgError
+        When the build is missing and cannot be made, or the data is bad.
+    """
+    build = Path(build_dir)
+    data = Path(data_dir)
+    outputs = [build / name for name in OUTPUTS]
+    if not data.is_dir():
+        if all(p.is_file() for p in outputs):
+            return build
+        raise KgError(
+            [Problem(build, None, "-", f"no build here and no data directory '{data}' to build it from")]
+        )
+    inputs = [*data.rglob("*.y*ml"), *ontology_dir().glob("*.ttl")]
+    if not all(p.is_file() for p in outputs) or _newest(inputs) > min(p.stat().st_mtime for p in outputs):
+        from kg.build import write_build  # heavy: only when a rebuild is due
+
+        write_build(data, build)
+    return build

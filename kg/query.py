@@ -1,0 +1,454 @@
+"""The saved-query library (queries/*.rq): headers, bound parameters, engines, output.
+
+A library query opens with comment lines::
+
+    # title: Membri di un cluster
+    # title@en: Members of a cluster
+    # description: ...
+    # description@en: ...
+    # param: cluster — il cluster (id, nome o IRI) / the cluster (id, name or IRI)
+
+Parameters are bound as RDF terms, never pasted into the query as text: on the
+embedded engine through Oxigraph's substitutions, on a remote endpoint as a
+``VALUES`` block of terms serialised (and escaped) by Oxigraph. What a parameter is
+follows from its name: ``cluster``, ``organisation``, ``person``, ``act`` and
+``resource`` name a resource by id, label or IRI; ``date`` is an ``xsd:date``;
+``top``, ``limit`` and ``min`` are integers; anything else is a plain string.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, Problem
+from kg.tables import render
+from kg.vocab import BASE, PREFIXES, compact, ontology_dir, queries_dir
+
+__all__ = [
+    "Engine",
+    "Param",
+    "QueryFile",
+    "Result",
+    "bind",
+    "find",
+    "library",
+    "render_result",
+    "run",
+]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_HEADER = re.compile(r"^#\s*(title|title@en|description|description@en|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-|:)\s*(.*)$")
+
+# What a parameter name asks for: an rdf:type its value must have, or a datatype.
+RESOURCE_KINDS: dict[str, tuple[str, ...]] = {
+    "cluster": ("https://w3id.org/lombardia-kg/ontology#Cluster",),
+    "organisation": ("http://www.w3.org/ns/org#Organization",),
+    "person": ("http://xmlns.com/foaf/0.1/Person",),
+    "act": ("http://data.europa.eu/eli/ontology#LegalResource",),
+    "resource": (),
+}
+INTEGER_PARAMS = ("top", "limit", "min")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: its name and what the header says of it."""
+
+    name: str
+    description: str
+
+
+@dataclass
+class QueryFile:
+    """A saved query and its header."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    title_en: str = ""
+    description: str = ""
+    description_en: str = ""
+    params: list[Param] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """Variables and rows (RDF terms or None) of a SELECT query."""
+
+    variables: list[str]
+    rows: list[list[Term | None]]
+
+
+def _parse(path: Path) -> QueryFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise KgError([Problem(path, None, "-", f"cannot read the query: {error}")]) from None
+    query = QueryFile(name=path.stem, path=path, text=text)
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            param = _PARAM.match(value)
+            if not param:
+                raise KgError([Problem(path, number, "param", "write it as '# param: name — description'")])
+            query.params.append(Param(*param.groups()))
+        else:
+            setattr(query, key.replace("@en", "_en"), value)
+    return query
+
+
+def library(directory: Path | None = None) -> list[QueryFile]:
+    """Every saved query in ``queries/``, sorted by name."""
+    folder = directory or queries_dir()
+    return [_parse(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def find(name_or_file: str, directory: Path | None = None) -> QueryFile:
+    """A library query by name (``bridges``), or any ``.rq`` file by path.
+
+    Raises
+    ------
+    KgError
+        When neither exists; names the closest library queries.
+    """
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return _parse(path)
+    folder = directory or queries_dir()
+    candidate = folder / f"{path.stem if path.suffix == '.rq' else name_or_file}.rq"
+    if candidate.is_file():
+        return _parse(candidate)
+    names = [q.stem for q in folder.glob("*.rq")]
+    close = difflib.get_close_matches(name_or_file, names, n=3, cutoff=0.5)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else "; see `kg query list`"
+    raise KgError([Problem(Path(name_or_file), None, "query", f"no such query or .rq file{hint}")])
+
+
+# --------------------------------------------------------------------------- engines
+
+
+class Engine:
+    """Runs SELECT queries; `Embedded` over an Oxigraph store, `Remote` over HTTP."""
+
+    def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
+        raise NotImplementedError
+
+
+def _syntax_problem(source: Path, message: str, line_offset: int = 0) -> Problem:
+    match = re.search(r"(\d+):(\d+)", message)
+    if match:
+        line = int(match[1]) - line_offset
+        return Problem(source, line, "query", f"SPARQL syntax error at column {match[2]}: {message}")
+    return Problem(source, None, "query", f"SPARQL syntax error: {message}")
+
+
+class Embedded(Engine):
+    """The embedded Oxigraph store; parameters bound by substitution."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
+        try:
+            solutions = self.store.query(
+                query, prefixes=PREFIXES, substitutions={ox.Variable(k): v for k, v in bindings.items()}
+            )
+        except SyntaxError as error:
+            raise KgError([_syntax_problem(source, str(error))]) from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise KgError([Problem(source, None, "query", "only SELECT queries can be run and tabulated")])
+        variables = [v.value for v in solutions.variables]
+        rows = [[solution[name] for name in variables] for solution in solutions]
+        return Result(variables, rows)  # type: ignore[arg-type]
+
+
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|#[^\n]*"
+    r"|\{",
+)
+
+
+def inline_values(query: str, bindings: dict[str, Term]) -> str:
+    """``query`` with a VALUES block of the bound terms opening its WHERE group.
+
+    The terms are written by Oxigraph (escaped N-Triples syntax), so a value such as
+    ``x" } ; DROP ALL ; #`` stays a string literal.
+
+    Examples
+    --------
+    >>> print(inline_values('SELECT ?x WHERE { ?x ?p ?o }', {"o": ox.Literal('a" }')}))
+    SELECT ?x WHERE { VALUES (?o) { ("a\\" }") } ?x ?p ?o }
+    """
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    block = (
+        f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    )
+    for token in _TOKENS.finditer(query):
+        if token.group() == "{":
+            return query[: token.end()] + block + query[token.end() :]
+    raise ValueError("the query has no group pattern to bind parameters in")
+
+
+class Remote(Engine):
+    """A SPARQL 1.1 Protocol query endpoint (Oxigraph /query, Fuseki, Virtuoso, GraphDB)."""
+
+    def __init__(self, endpoint: str, *, timeout: float = 60.0) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise KgError([Problem(Path(endpoint), None, "endpoint", "give an http:// or https:// URL")])
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        try:
+            text = prologue + inline_values(query, bindings)
+        except ValueError as error:
+            raise KgError([Problem(source, None, "query", str(error))]) from None
+        request = urllib.request.Request(
+            self.endpoint,
+            data=urllib.parse.urlencode({"query": text}).encode(),
+            headers={
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                payload = json.load(response)
+        except urllib.error.HTTPError as error:
+            message = error.read().decode("utf-8", "replace").strip()
+            if error.code == 400 and re.search(r"\d+:\d+", message):
+                raise KgError([_syntax_problem(source, message, line_offset=len(PREFIXES))]) from None
+            raise KgError(
+                [Problem(source, None, "endpoint", f"{self.endpoint} answered {error.code}: {message}")]
+            ) from None
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise KgError(
+                [Problem(source, None, "endpoint", f"cannot query {self.endpoint}: {error}")]
+            ) from None
+        variables = list(payload.get("head", {}).get("vars", []))
+        rows = [
+            [_from_json(binding.get(name)) for name in variables]
+            for binding in payload["results"]["bindings"]
+        ]
+        return Result(variables, rows)
+
+
+def _from_json(value: dict[str, str] | None) -> Term | None:
+    """An RDF term from a SPARQL JSON results binding."""
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return ox.NamedNode(value["value"])
+    if kind == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def _normal(text: str) -> str:
+    from kg.model import normalise_name  # only when a name must be matched by label
+
+    return normalise_name(text)
+
+
+def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNode:
+    """The IRI a parameter value names: an IRI, an id (slug) or a label."""
+    types = RESOURCE_KINDS.get(name, ())
+    type_filter = " ".join(f"<{t}>" for t in types)
+    pattern = f"VALUES ?type {{ {type_filter} }} ?s a ?type ." if types else "?s ?anyp ?anyo ."
+    rows = engine.select(
+        f"""SELECT DISTINCT ?s ?label WHERE {{ {pattern}
+              OPTIONAL {{ {{ ?s rdfs:label ?label }} UNION {{ ?s skos:altLabel ?label }} }} }}""",
+        {},
+        source=source,
+    ).rows
+    candidates: dict[str, set[str]] = {}
+    for subject, label in rows:
+        if isinstance(subject, ox.NamedNode):
+            names = candidates.setdefault(subject.value, set())
+            if label is not None:
+                names.add(label.value)
+    if value in candidates:
+        return ox.NamedNode(value)
+    by_slug = [s for s in candidates if s.startswith(BASE) and s.rsplit("/", 1)[-1] == value]
+    if len(by_slug) == 1:
+        return ox.NamedNode(by_slug[0])
+    wanted = _normal(value)
+    by_label = sorted(
+        s for s, labels in candidates.items() if any(_normal(label) == wanted for label in labels)
+    )
+    if len(by_label) == 1:
+        return ox.NamedNode(by_label[0])
+    what = name if name != "resource" else "resource"
+    if len(by_label) > 1 or len(by_slug) > 1:
+        options = ", ".join(s.rsplit("/", 1)[-1] for s in (by_label or by_slug))
+        raise KgError(
+            [Problem(source, None, f"--param {name}", f"{value!r} names more than one {what}: {options}")]
+        )
+    slugs = {s.rsplit("/", 1)[-1]: s for s in candidates}
+    labels = {label: s for s, names in candidates.items() for label in names}
+    close = difflib.get_close_matches(value, [*slugs, *labels], n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    raise KgError([Problem(source, None, f"--param {name}", f"unknown {what} {value!r}{hint}")])
+
+
+def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, Term]:
+    """RDF terms for the ``--param`` values, checked against the query's header.
+
+    Raises
+    ------
+    KgError
+        For a parameter the query does not declare, a missing one, a malformed
+        date or number, or a name that matches no resource (with suggestions).
+    """
+    declared = {p.name for p in query.params}
+    problems = []
+    if declared:
+        for name in sorted(set(params) - declared):
+            problems.append(
+                Problem(
+                    query.path,
+                    None,
+                    f"--param {name}",
+                    f"not a parameter of this query ({', '.join(sorted(declared))})",
+                )
+            )
+        for name in sorted(declared - set(params)):
+            problems.append(Problem(query.path, None, f"--param {name}", f"missing: add --param {name}=..."))
+    if problems:
+        raise KgError(problems)
+    bound: dict[str, Term] = {}
+    for name, value in params.items():
+        if name in RESOURCE_KINDS:
+            bound[name] = _resolve(engine, name, value, query.path)
+        elif name == "date" or name.endswith("_date"):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise KgError(
+                    [Problem(query.path, None, f"--param {name}", f"{value!r} is not a day: use YYYY-MM-DD")]
+                )
+            bound[name] = ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        elif name in INTEGER_PARAMS:
+            if not value.isdigit():
+                raise KgError(
+                    [Problem(query.path, None, f"--param {name}", f"{value!r} is not a whole number")]
+                )
+            bound[name] = ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        else:
+            bound[name] = ox.Literal(value)
+    return bound
+
+
+def run(query: QueryFile, params: dict[str, str], engine: Engine) -> Result:
+    """Bind ``params`` and run ``query`` on ``engine``."""
+    return engine.select(query.text, bind(query, params, engine), source=query.path)
+
+
+# --------------------------------------------------------------------------- output
+
+_ONTOLOGY_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _ontology_labels() -> dict[str, dict[str, str]]:
+    """Labels of the ontology's terms (roles, classes), read once from ontology/lkg.ttl."""
+    if not _ONTOLOGY_LABELS:
+        label = "http://www.w3.org/2000/01/rdf-schema#label"
+        for triple in ox.parse(path=str(ontology_dir() / "lkg.ttl"), format=ox.RdfFormat.TURTLE):
+            if triple.predicate.value == label and isinstance(triple.object, ox.Literal):
+                _ONTOLOGY_LABELS.setdefault(triple.subject.value, {})[triple.object.language or ""] = (
+                    triple.object.value
+                )
+    return _ONTOLOGY_LABELS
+
+
+def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
+    """A readable label, in ``lang`` where there is one, for each IRI in the result."""
+    iris = sorted({c.value for row in result.rows for c in row if isinstance(c, ox.NamedNode)})
+    found: dict[str, dict[str, str]] = {k: dict(v) for k, v in _ontology_labels().items() if k in iris}
+    ours = [i for i in iris if i not in found]
+    for start in range(0, len(ours), 500):
+        values = " ".join(str(ox.NamedNode(i)) for i in ours[start : start + 500])
+        rows = engine.select(
+            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}", {}, source=Path("labels")
+        ).rows
+        for subject, label in rows:
+            if isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal):
+                found.setdefault(subject.value, {}).setdefault(label.language or "", label.value)
+    other = "en" if lang == "it" else "it"
+    return {
+        iri: next((names[k] for k in (lang, other, "") if k in names), next(iter(names.values())))
+        for iri, names in found.items()
+        if names
+    }
+
+
+def _cell(term: Term | None, labels: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return labels.get(term.value) or compact(term.value)
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "boolean":
+        return "yes" if term.value == "true" else ""
+    return term.value
+
+
+def render_result(result: Result, fmt: str, labels: dict[str, str]) -> str:
+    """The rows as a table (labels in place of IRIs) or as CSV/JSON (IRIs kept, labels beside).
+
+    Examples
+    --------
+    >>> r = Result(["org"], [[ox.NamedNode("https://w3id.org/lombardia-kg/id/organisation/x")]])
+    >>> print(render_result(r, "csv", {"https://w3id.org/lombardia-kg/id/organisation/x": "X"}))
+    org,org_label
+    https://w3id.org/lombardia-kg/id/organisation/x,X
+    """
+    if fmt in ("table", "md"):
+        return render(result.variables, [[_cell(c, labels) for c in row] for row in result.rows], fmt)
+    with_iris = {
+        i for i, _ in enumerate(result.variables) if any(isinstance(r[i], ox.NamedNode) for r in result.rows)
+    }
+    headers: list[str] = []
+    for index, name in enumerate(result.variables):
+        headers.append(name)
+        if index in with_iris:
+            headers.append(f"{name}_label")
+    rows = []
+    for row in result.rows:
+        cells: list[str | None] = []
+        for index, term in enumerate(row):
+            cells.append(None if term is None else term.value)
+            if index in with_iris:
+                cells.append(labels.get(term.value) if isinstance(term, ox.NamedNode) else None)
+        rows.append(cells)
+    return render(headers, rows, fmt)
