@@ -8,9 +8,12 @@ A library query opens with comment lines::
     # description@en: ...
     # param: cluster — il cluster (id, nome o IRI) / the cluster (id, name or IRI)
 
-Parameters are bound as RDF terms, never pasted into the query as text: on the
-embedded engine through Oxigraph's substitutions, on a remote endpoint as a
-``VALUES`` block of terms serialised (and escaped) by Oxigraph. What a parameter is
+Parameters are bound as RDF terms, never pasted into the query as text: each value
+becomes an Oxigraph term (a literal, a date, an IRI found in the graph), written by
+Oxigraph's own escaping serialiser into a ``VALUES`` block that opens the query's
+WHERE group, the same on the embedded store and on a remote endpoint. (Oxigraph's
+``substitutions`` would be the other way, but it only binds variables that the query
+projects, and most library queries aggregate over their parameter.) What a parameter is
 follows from its name: ``cluster``, ``organisation``, ``person``, ``act`` and
 ``resource`` name a resource by id, label or IRI; ``date`` is an ``xsd:date``;
 ``top``, ``limit`` and ``min`` are integers; anything else is a plain string.
@@ -160,18 +163,22 @@ def _syntax_problem(source: Path, message: str, line_offset: int = 0) -> Problem
 
 
 class Embedded(Engine):
-    """The embedded Oxigraph store; parameters bound by substitution."""
+    """The embedded Oxigraph store."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
         try:
-            solutions = self.store.query(
-                query, prefixes=PREFIXES, substitutions={ox.Variable(k): v for k, v in bindings.items()}
-            )
+            text = inline_values(query, bindings)
+        except ValueError as error:
+            raise KgError([Problem(source, None, "query", str(error))]) from None
+        try:
+            solutions = self.store.query(text, prefixes=PREFIXES)
         except SyntaxError as error:
             raise KgError([_syntax_problem(source, str(error))]) from None
+        except (RuntimeError, OSError, ValueError) as error:
+            raise KgError([Problem(source, None, "query", f"the query failed: {error}")]) from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise KgError([Problem(source, None, "query", "only SELECT queries can be run and tabulated")])
         variables = [v.value for v in solutions.variables]

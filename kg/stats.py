@@ -126,16 +126,20 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
              ?f lkg:count ?n ; lkg:countOf ?of ; lkg:asOf ?date ; dcterms:source ?source
              FILTER(LANG(?of) = "it") }""",
     )
-    latest: dict[str, Row] = {}
-    for row in sorted(figures, key=lambda r: (_value(r["date"]), _value(r["source"]))):
-        latest[_value(row["g"])] = row
+    latest: dict[str, list[Row]] = {}  # every figure of the latest date, per group
+    for row in sorted(figures, key=lambda r: (_value(r["date"]), _int(r["n"]), _value(r["of"]))):
+        same_date = latest.setdefault(_value(row["g"]), [])
+        if same_date and _value(same_date[0]["date"]) != _value(row["date"]):
+            same_date.clear()
+        same_date.append(row)
     table: list[list[str | int | None]] = []
     for row in sorted(members, key=lambda r: (_value(r["cluster"]) != "true", _value(r["name"]).lower())):
         group = _value(row["g"])
-        figure = latest.get(group)
-        declared = (
-            f"{_value(figure['n'])} {_value(figure['of'])} ({_value(figure['date'])})" if figure else ""
-        )
+        figure = latest.get(group, [])
+        declared = "; ".join(dict.fromkeys(f"{_value(f['n'])} {_value(f['of'])}" for f in figure))
+        if figure:
+            declared += f" ({_value(figure[0]['date'])})"
+        declared_by = " ".join(sorted({_value(f["source"]) for f in figure}))
         table.append(
             [
                 _value(row["name"]),
@@ -146,7 +150,7 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
                 _int(row["disputedClaims"]),
                 _int(row["pages"]),
                 declared,
-                _value(figure["source"]) if figure else "",
+                declared_by,
             ]
         )
     known = Section(
