@@ -269,3 +269,73 @@ def query_run(
         engine = Embedded(load_store(ensure_build(build_dir, data_dir)))
     result = run(query, dict(params), engine)
     click.echo(render_result(result, fmt, labels_for(result, engine, lang)))
+
+
+@main.command("serve")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="Port on 127.0.0.1."
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it)."
+)
+@build_option
+@data_option
+def serve_cli(port: int, host: str, build_dir: Path, data_dir: Path) -> None:
+    """Serve the build read-only with Oxigraph's SPARQL server and its query page.
+
+    The SPARQL 1.1 query endpoint is http://HOST:PORT/query. Ctrl-C stops it.
+
+    \b
+    Example:
+        kg serve --port 7878
+        kg query run bridges --endpoint http://127.0.0.1:7878/query
+    """
+    import signal
+    import subprocess
+
+    from kg.store import ensure_build, serve_command
+
+    command = serve_command(ensure_build(build_dir, data_dir), host=host, port=port)
+    click.echo(
+        f"SPARQL endpoint: http://{host}:{port}/query (query page: http://{host}:{port}/); Ctrl-C stops it"
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and a plain kill, stop the server cleanly (even when started in the background)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    server = subprocess.Popen(command)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        click.echo("stopped")
+        return
+    if code != 0:
+        raise KgError([Problem(Path(command[0]), None, "serve", f"the server stopped with code {code}")])
+
+
+@main.command("push")
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph", help="Named graph IRI to replace (default: the default graph).")
+@build_option
+@data_option
+def push_cli(endpoint: str, graph: str | None, build_dir: Path, data_dir: Path) -> None:
+    """Load the build into a SPARQL 1.1 Graph Store Protocol endpoint, replacing that graph.
+
+    \b
+    Example:
+        kg push --endpoint http://127.0.0.1:7878/store
+        kg push --endpoint http://localhost:3030/lombardia/data --graph https://w3id.org/lombardia-kg/graph
+    """
+    from kg.store import ensure_build, push
+
+    status = push(ensure_build(build_dir, data_dir), endpoint, graph=graph)
+    target = "the default graph" if graph is None else graph
+    click.echo(f"pushed {build_dir / 'kg.nt'} to {endpoint} ({target}): HTTP {status}")

@@ -162,6 +162,33 @@ def _syntax_problem(source: Path, message: str, line_offset: int = 0) -> Problem
     return Problem(source, None, "query", f"SPARQL syntax error: {message}")
 
 
+def _locate_syntax_error(source: Path, text: str, message: str) -> Problem:
+    """The error at the token where it is, not where Oxigraph's parser gave up.
+
+    Oxigraph reports the furthest point its parser reached (often the end of the
+    query); rdflib's parser, asked only once Oxigraph has refused the query, names
+    the offending token and its line and column.
+    """
+    from pyparsing import ParseException  # rdflib's parser: imported only on this error path
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepareQuery(text, initNs=PREFIXES)
+    except ParseException as error:
+        found = (
+            error.line[error.col - 1 :].split()[0] if error.line[error.col - 1 :].strip() else "end of line"
+        )
+        return Problem(
+            source,
+            error.lineno,
+            "query",
+            f"SPARQL syntax error at column {error.col}, near {found!r} ({message})",
+        )
+    except Exception:  # noqa: BLE001, S110 - rdflib accepts or fails otherwise: keep Oxigraph's position
+        pass
+    return _syntax_problem(source, message)
+
+
 class Embedded(Engine):
     """The embedded Oxigraph store."""
 
@@ -176,7 +203,7 @@ class Embedded(Engine):
         try:
             solutions = self.store.query(text, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise KgError([_syntax_problem(source, str(error))]) from None
+            raise KgError([_locate_syntax_error(source, text, str(error))]) from None
         except (RuntimeError, OSError, ValueError) as error:
             raise KgError([Problem(source, None, "query", f"the query failed: {error}")]) from None
         if not isinstance(solutions, ox.QuerySolutions):
@@ -403,7 +430,9 @@ def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
     """A readable label, in ``lang`` where there is one, for each IRI in the result."""
     iris = sorted({c.value for row in result.rows for c in row if isinstance(c, ox.NamedNode)})
     found: dict[str, dict[str, str]] = {k: dict(v) for k, v in _ontology_labels().items() if k in iris}
-    ours = [i for i in iris if i not in found]
+    # Only our resources get a label in place of their IRI: a source page or a website
+    # stays its URL, which is what a reader needs to follow it.
+    ours = [i for i in iris if i not in found and i.startswith(BASE)]
     for start in range(0, len(ours), 500):
         values = " ".join(str(ox.NamedNode(i)) for i in ours[start : start + 500])
         rows = engine.select(

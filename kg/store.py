@@ -82,3 +82,104 @@ def ensure_build(build_dir: Path | str = "build", data_dir: Path | str = "data")
 
         write_build(data, build)
     return build
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server program (PyPI package ``oxigraph``, a dependency)."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if not found:
+        raise KgError(
+            [Problem(Path("oxigraph"), None, "-", "the oxigraph server is missing: pip install oxigraph")]
+        )
+    return found
+
+
+def persisted_store(build_dir: Path | str) -> Path:
+    """An on-disk Oxigraph store of the build (``build/oxigraph``), reloaded when kg.nt changes.
+
+    It is loaded into a temporary folder and renamed into place, so a server never
+    opens a half-loaded store.
+    """
+    import shutil
+    import tempfile
+
+    build = Path(build_dir)
+    source = build / "kg.nt"
+    target = build / "oxigraph"
+    stamp = target / "loaded-from"
+    fingerprint = f"{source.stat().st_size}:{source.stat().st_mtime_ns}"
+    if stamp.is_file() and stamp.read_text() == fingerprint:
+        return target
+    staging = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=build))
+    try:
+        store = ox.Store(str(staging / "db"))
+        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store  # closes the database before another process opens it
+        (staging / "loaded-from").write_text(fingerprint)
+        old = build / ".oxigraph.old"
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def serve_command(build_dir: Path | str, *, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+    """The command line that serves the build read-only with Oxigraph's SPARQL server."""
+    location = persisted_store(build_dir) / "db"
+    return [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}"]
+
+
+def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, timeout: float = 600.0) -> int:
+    """Replace a graph of a SPARQL 1.1 Graph Store Protocol endpoint with the build.
+
+    One HTTP PUT of kg.nt: the default graph, or ``graph`` when given. The server
+    parses the whole body before it replaces the graph, so an upload cut off halfway
+    leaves the old graph in place.
+
+    Returns
+    -------
+    int
+        The HTTP status code (200, 201 or 204).
+
+    Raises
+    ------
+    KgError
+        When the endpoint is not http(s), cannot be reached or refuses the data.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    if not endpoint.startswith(("http://", "https://")):
+        raise KgError([Problem(Path(endpoint), None, "endpoint", "give an http:// or https:// URL")])
+    path = Path(build_dir) / "kg.nt"
+    target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+    url = endpoint + ("&" if "?" in endpoint else "?") + target
+    with path.open("rb") as body:
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples", "Content-Length": str(path.stat().st_size)},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            message = error.read().decode("utf-8", "replace").strip()
+            raise KgError(
+                [Problem(path, None, "endpoint", f"{endpoint} answered {error.code}: {message}")]
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise KgError([Problem(path, None, "endpoint", f"cannot reach {endpoint}: {error}")]) from None

@@ -1,0 +1,403 @@
+"""kg.query: the saved-query library on the real data, bound parameters, and a real server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg import cli
+from kg.errors import KgError
+from kg.query import Embedded, QueryFile, Remote, Result, find, inline_values, labels_for, library, run
+from kg.store import load_store, oxigraph_binary, push
+from kg.vocab import iri
+from tests.conftest import ROOT, fixture_data
+
+SOURCE_LN = "https://www.lombardianotizie.online/cluster-tecnologico-lombardo-cosmesi/"
+LUMSON_PAGE = "https://lumson.com/it/press/the-lombardy-cosmetic-cluster-is-established-lumson-among-the-founding-members/89"
+LKG = "https://w3id.org/lombardia-kg/ontology#"
+
+# Parameters that make every library query answer something on the real data.
+PARAMS = {
+    "members-of-cluster": {"cluster": "cosmetica"},
+    "clusters-of-organisation": {"organisation": "Politecnico di Milano"},
+    "acts-of-cluster": {"cluster": "AFIL"},
+    "open-calls": {"date": "2026-02-20"},
+    "members-at-date": {"cluster": "lac", "date": "2015-06-01"},
+    "posts-at-date": {"resource": "alessandro-fermi", "date": "2024-05-01"},
+    "sources-of": {"resource": "lumson"},
+}
+
+
+@pytest.fixture(scope="module")
+def engine(real_build: Path) -> Embedded:
+    return Embedded(load_store(real_build))
+
+
+def rows_of(engine: Embedded | Remote, name: str, **params: str) -> list[dict[str, str]]:
+    result = run(find(name), params or PARAMS.get(name, {}), engine)
+    return [
+        {k: ("" if v is None else v.value) for k, v in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def test_library_has_at_least_15_documented_queries() -> None:
+    queries = library()
+    assert len(queries) >= 15
+    for query in queries:
+        assert query.title and query.title_en and query.description and query.description_en, query.name
+        for param in query.params:
+            assert f"?{param.name}" in query.text, (query.name, param.name)
+            assert "/" in param.description, "each parameter is described in Italian / English"
+    assert {p.name for p in find("members-at-date").params} == {"cluster", "date"}
+
+
+def test_members_of_cluster_with_roles_and_sources(engine: Embedded) -> None:
+    rows = rows_of(engine, "members-of-cluster")
+    lumson = [r for r in rows if r["member"] == iri("organisation", "lumson")]
+    assert lumson and lumson[0]["role"] == LKG + "FoundingMember"
+    assert SOURCE_LN in lumson[0]["sources"].split()
+    pavia = next(r for r in rows if r["member"] == iri("organisation", "universita-degli-studi-di-pavia"))
+    assert pavia["disputed"] == "true"
+
+
+def test_clusters_of_organisation_by_label(engine: Embedded) -> None:
+    rows = rows_of(engine, "clusters-of-organisation")
+    founded = {r["cluster"] for r in rows if r["role"] == LKG + "FoundingMember"}
+    assert {iri("cluster", "lgca"), iri("cluster", "afil"), iri("cluster", "cosmetica")} <= founded
+
+
+def test_bridges_ranked(engine: Embedded) -> None:
+    rows = rows_of(engine, "bridges")
+    counts = [int(r["clusters"]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and min(counts) >= 2
+    assert rows[0]["organisation"] == iri("organisation", "politecnico-di-milano")
+
+
+def test_research_per_cluster(engine: Embedded) -> None:
+    rows = rows_of(engine, "research-per-cluster")
+    assert {
+        "cluster": iri("cluster", "lgca"),
+        "organisation": iri("organisation", "universita-degli-studi-di-milano"),
+        "kind": LKG + "University",
+        "role": LKG + "FoundingMember",
+    } in rows
+    assert all(r["kind"] in (LKG + "University", LKG + "ResearchCentre") for r in rows)
+
+
+def test_cluster_pairs_by_shared_members(engine: Embedded) -> None:
+    rows = rows_of(engine, "cluster-pairs")
+    pair = next(
+        r
+        for r in rows
+        if {r["clusterA"], r["clusterB"]} == {iri("cluster", "cosmetica"), iri("cluster", "lgca")}
+    )
+    assert int(pair["shared"]) >= 2 and "Politecnico di Milano" in pair["members"]
+
+
+def test_companies_per_city(engine: Embedded) -> None:
+    rows = rows_of(engine, "companies-per-city")
+    assert rows and all(int(r["companies"]) >= 1 for r in rows)
+    assert any("Lombardia Aerospace" not in r["which"] and r["which"] for r in rows)
+
+
+def test_acts_of_cluster_by_date(engine: Embedded) -> None:
+    rows = rows_of(engine, "acts-of-cluster")
+    decree = next(r for r in rows if r["act"] == iri("act", "decreto-308-2015-afil"))
+    assert decree["date"] == "2015-12-23" and decree["number"] == "308" and decree["kind"] == LKG + "Decree"
+    dated = [r["date"] for r in rows if r["date"]]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_calls_open_on_a_date(engine: Embedded) -> None:
+    open_then = rows_of(engine, "open-calls", date="2026-02-20")
+    call = next(r for r in open_then if r["call"] == iri("act", "bando-cluster-tecnologici-innovazione-2025"))
+    assert (call["opens"], call["closes"], call["clusters"]) == ("2026-01-20", "2026-03-05", "9")
+    closed = rows_of(engine, "open-calls", date="2026-03-06")
+    assert iri("act", "bando-cluster-tecnologici-innovazione-2025") not in {r["call"] for r in closed}
+
+
+def test_posts_and_founding_members(engine: Embedded) -> None:
+    posts = rows_of(engine, "posts")
+    assert any(
+        r["person"] == iri("person", "alessandro-fermi") and r["role"] == LKG + "Assessore" for r in posts
+    )
+    founders = rows_of(engine, "founding-members")
+    assert {
+        "cluster": iri("cluster", "lac"),
+        "organisation": iri("organisation", "confindustria-varese"),
+    }.items() <= next(
+        r for r in founders if r["organisation"] == iri("organisation", "confindustria-varese")
+    ).items()
+
+
+def test_audit_lists_acts_without_a_date(engine: Embedded) -> None:
+    rows = rows_of(engine, "audit")
+    assert {
+        "problem": "act without a date",
+        "resource": iri("act", "dgr-x-5320-bando-consolidamento-ctl"),
+    }.items() <= next(
+        r for r in rows if r["resource"] == iri("act", "dgr-x-5320-bando-consolidamento-ctl")
+    ).items()
+    assert not [r for r in rows if r["problem"] == "no source"]
+
+
+def test_members_at_date_on_real_data(engine: Embedded) -> None:
+    rows = rows_of(engine, "members-at-date", cluster="cosmetica", date="2026-01-01")
+    lumson = next(r for r in rows if r["member"] == iri("organisation", "lumson"))
+    assert (lumson["status"], lumson["reason"]) == ("uncertain", "end unknown")
+    assert not rows_of(engine, "members-at-date", cluster="cosmetica", date="2025-01-01") or all(
+        r["member"] != iri("organisation", "lumson") or r["start"] == ""
+        for r in rows_of(engine, "members-at-date", cluster="cosmetica", date="2025-01-01")
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # Politecnico: start 2013 (a year), end open; Lumson: 2020-05-04 to 2024 (a year).
+        ("2013-06-01", {"politecnico-di-milano": ("uncertain", "start date not precise enough")}),
+        ("2016-06-01", {"politecnico-di-milano": ("member", "")}),
+        ("2021-06-01", {"politecnico-di-milano": ("member", ""), "lumson": ("member", "")}),
+        ("2020-05-04", {"politecnico-di-milano": ("member", ""), "lumson": ("member", "")}),
+        ("2020-05-03", {"politecnico-di-milano": ("member", "")}),
+        (
+            "2024-06-01",
+            {"politecnico-di-milano": ("member", ""), "lumson": ("uncertain", "end date not precise enough")},
+        ),
+        ("2025-01-01", {"politecnico-di-milano": ("member", "")}),
+        ("2012-12-31", {}),
+    ],
+)
+def test_members_at_date_semantics(day: str, expected: dict[str, tuple[str, str]], tmp_path: Path) -> None:
+    from kg.build import write_build
+
+    write_build(fixture_data("good", tmp_path), tmp_path / "b")
+    rows = rows_of(Embedded(load_store(tmp_path / "b")), "members-at-date", cluster="afil", date=day)
+    found = {r["member"].rsplit("/", 1)[-1]: (r["status"], r["reason"]) for r in rows}
+    assert found == expected  # the disputed Regione membership never shows
+
+
+def test_posts_at_date(engine: Embedded) -> None:
+    rows = rows_of(engine, "posts-at-date")
+    assert {"role": LKG + "Assessore", "status": "held", "end": "open"}.items() <= next(
+        r for r in rows if r["role"] == LKG + "Assessore"
+    ).items()
+
+
+def test_known_vs_declared(engine: Embedded) -> None:
+    rows = rows_of(engine, "known-vs-declared")
+    lac = [r for r in rows if r["group"] == iri("cluster", "lac")]
+    assert {(r["declared"], r["of"], r["asOf"]) for r in lac} == {("116", "imprese socie", "2025-05")}
+    assert int(lac[0]["named"]) >= 10
+
+
+def test_disputed_claims_carry_both_sides(engine: Embedded) -> None:
+    rows = rows_of(engine, "disputed-claims")
+    pavia = next(r for r in rows if r["subject"] == iri("organisation", "universita-degli-studi-di-pavia"))
+    assert LUMSON_PAGE in pavia["claimedBy"].split() and SOURCE_LN in pavia["disputedBy"].split()
+    for row in rows:
+        if row["field"] != "":  # field disputes name what they contradict when a page states it
+            continue
+        assert row["claimedBy"] and row["disputedBy"], row
+
+
+def test_sources_of_a_resource(engine: Embedded) -> None:
+    rows = rows_of(engine, "sources-of")
+    assert LUMSON_PAGE in {r["source"] for r in rows}
+
+
+# --------------------------------------------------------------------------- binding and errors
+
+
+HOSTILE = ['x" } ; DROP ALL ; #', "x' } . ?s ?p ?o #", "<http://evil/> }", 'a"""b', '\\" \n }']
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_stay_data(value: str, tmp_path: Path) -> None:
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.Literal(value)))
+    before = len(store)
+    text = inline_values("SELECT ?s WHERE { ?s <http://a/p> ?name }", {"name": ox.Literal(value)})
+    assert [row["s"].value for row in store.query(text)] == ["http://a/s"]  # matched as one literal
+    assert len(store) == before
+    query = QueryFile(name="x", path=tmp_path / "x.rq", text="SELECT ?s WHERE { ?s ?p ?label }")
+    result = run(query, {"label": value}, Embedded(store))
+    assert [r[0].value for r in result.rows if r[0] is not None] == ["http://a/s"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_names_are_unknown_resources(value: str, engine: Embedded) -> None:
+    with pytest.raises(KgError, match="unknown cluster"):
+        run(find("members-of-cluster"), {"cluster": value}, engine)
+
+
+def test_syntax_error_names_line_and_column(tmp_path: Path, engine: Embedded) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: broken\nSELECT ?x\nWHERE { ?x ?p ?o FILTER(?o = ) }\n")
+    with pytest.raises(KgError) as caught:
+        run(find(str(bad)), {}, engine)
+    text = str(caught.value.problems[0])
+    assert text.startswith(f"{bad}:3: query: SPARQL syntax error at column 18, near 'FILTER(?o'")
+
+
+def test_parameter_errors(engine: Embedded) -> None:
+    with pytest.raises(KgError, match="missing: add --param cluster"):
+        run(find("members-of-cluster"), {}, engine)
+    with pytest.raises(KgError, match="not a parameter of this query"):
+        run(find("members-of-cluster"), {"cluster": "afil", "colour": "red"}, engine)
+    with pytest.raises(KgError, match="not a day"):
+        run(find("open-calls"), {"date": "5 marzo"}, engine)
+    with pytest.raises(KgError, match=r"did you mean 'afil'"):
+        run(find("members-of-cluster"), {"cluster": "afl"}, engine)
+    with pytest.raises(KgError, match="did you mean 'bridges'"):
+        find("bridge")
+
+
+def test_cli_formats_keep_iris_in_csv_and_labels_in_tables(real_build: Path) -> None:
+    args = ["query", "run", "members-of-cluster", "--param", "cluster=cosmetica", "--build", str(real_build)]
+    table = CliRunner().invoke(cli.main, args, catch_exceptions=False)
+    assert table.exit_code == 0 and "Lumson" in table.output and "socio fondatore" in table.output
+    english = CliRunner().invoke(cli.main, [*args, "--lang", "en"], catch_exceptions=False)
+    assert "founding member" in english.output
+    csv = CliRunner().invoke(cli.main, [*args, "--format", "csv"], catch_exceptions=False)
+    header = csv.output.splitlines()[0].split(",")
+    assert header[:2] == ["member", "member_label"]
+    assert f"{iri('organisation', 'lumson')},Lumson,{LKG}FoundingMember,socio fondatore" in csv.output
+    bad = CliRunner().invoke(cli.main, ["query", "run", "members-of-cluster", "--param", "cluster"])
+    assert bad.exit_code == 2
+
+
+# --------------------------------------------------------------------------- a real server
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no answer from {url}")
+
+
+@pytest.fixture()
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _normal(result: Result, labels: dict[str, str]) -> list[tuple[str, ...]]:
+    """Rows as sorted tuples; GROUP_CONCAT cells sorted too (their order is the engine's)."""
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            text = "" if term is None else term.value
+            cells.append(" ".join(sorted(re.split(r"; |, | ", text))) if " " in text else text)
+        rows.append(tuple(cells))
+    return sorted(rows)
+
+
+def test_same_rows_on_a_real_oxigraph_server_after_push(real_build: Path, oxigraph_server: str) -> None:
+    assert push(real_build, f"{oxigraph_server}/store") in (200, 201, 204)
+    local = Embedded(load_store(real_build))
+    remote = Remote(f"{oxigraph_server}/query")
+    for query in library():
+        params = PARAMS.get(query.name, {})
+        here, there = run(query, params, local), run(query, params, remote)
+        assert here.variables == there.variables, query.name
+        assert _normal(here, {}) == _normal(there, {}), query.name
+        assert here.rows, f"{query.name} answers nothing on the real data"
+    labels = labels_for(run(find("bridges"), {}, remote), remote, "it")
+    assert labels[iri("organisation", "politecnico-di-milano")] == "Politecnico di Milano"
+
+
+def test_push_replaces_the_graph_and_a_cut_upload_leaves_it_whole(
+    real_build: Path, oxigraph_server: str, tmp_path: Path
+) -> None:
+    fixture_build = tmp_path / "small"
+    from kg.build import write_build
+
+    write_build(fixture_data("good", tmp_path), fixture_build)
+    remote = Remote(f"{oxigraph_server}/query")
+    count = QueryFile("count", tmp_path / "count.rq", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    push(fixture_build, f"{oxigraph_server}/store")
+    small = int(run(count, {}, remote).rows[0][0].value)  # type: ignore[union-attr]
+    push(real_build, f"{oxigraph_server}/store")
+    full = int(run(count, {}, remote).rows[0][0].value)  # type: ignore[union-attr]
+    assert small == len(list(ox.parse(path=str(fixture_build / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)))
+    assert full > small  # replaced, not added to
+    body = (fixture_build / "kg.nt").read_bytes()
+    host, port = oxigraph_server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as cut:
+        cut.sendall(
+            b"PUT /store?default HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-triples\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body[: len(body) // 2]
+        )
+    time.sleep(0.5)
+    assert int(run(count, {}, remote).rows[0][0].value) == full  # type: ignore[union-attr]
+
+
+def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) -> None:
+    build = shutil.copytree(real_build, tmp_path / "build")
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--port",
+            str(port),
+            "--build",
+            str(build),
+            "--data",
+            str(tmp_path / "no-data"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", process)
+        rows = rows_of(Remote(f"http://127.0.0.1:{port}/query"), "bridges")
+        assert rows[0]["organisation"] == iri("organisation", "politecnico-di-milano")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+        assert b"stopped" in process.stdout.read()  # type: ignore[union-attr]
+    finally:
+        if process.poll() is None:
+            process.kill()
