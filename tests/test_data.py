@@ -163,3 +163,115 @@ def test_no_two_organisations_share_a_normalised_name() -> None:
     for record in [*data.organisations, *data.clusters]:
         for name in [record.label, *record.alt_labels]:
             assert seen.setdefault(normalise_name(name), record.id) == record.id, name
+
+
+# --------------------------------------------------------------------------- one fact per cluster
+
+CLUSTER_FACTS = [
+    ("catal", "?x lkg:city/rdfs:label ?v", "Lodi"),
+    ("lac", "?x schema:foundingDate ?v", "2009-02-23"),
+    (
+        "lgca",
+        "?m org:organization ?x ; org:role lkg:FoundingMember ; org:member/rdfs:label ?v",
+        "Consorzio Italbiotec",
+    ),
+    ("le2c", "?x schema:foundingDate ?v", "2009-03-23"),
+    ("afil", "?x lkg:legalForm ?v", "associazione riconosciuta"),
+    ("clm", "?x schema:foundingDate ?v", "2013-07-24"),
+    ("scienze-della-vita", "?x schema:foundingDate ?v", "2015-07"),
+    ("scc", "?x lkg:legalForm ?v", "fondazione"),
+    ("tav", "?m org:organization ?x ; org:role lkg:Coordinator ; org:member/rdfs:label ?v", "UniverLecco"),
+    ("cosmetica", "?x schema:foundingDate ?v", "2025-12-15"),
+]
+
+
+@pytest.mark.parametrize(("cluster", "pattern", "value"), CLUSTER_FACTS, ids=[f[0] for f in CLUSTER_FACTS])
+def test_a_sourced_fact_of_each_cluster(store: ox.Store, cluster: str, pattern: str, value: str) -> None:
+    rows = ask(
+        store,
+        f"""PREFIX schema: <https://schema.org/>
+        SELECT DISTINCT ?v WHERE {{
+          BIND(<{iri("cluster", cluster)}> AS ?x) {pattern} . ?x dcterms:source ?s }}""",
+    )
+    assert (value,) in rows
+
+
+PRESIDENTS = [
+    ("paolo-cerabolini", "lac", "2025"),
+    ("riccardo-bellato", "le2c", "2023-04-04"),
+    ("fabio-germagnoli", "scc", "2020-06-24"),
+    ("ilaria-massari", "cosmetica", "2026-01-16"),
+]
+
+
+@pytest.mark.parametrize(("person", "cluster", "start"), PRESIDENTS)
+def test_presidents_with_their_start(store: ox.Store, person: str, cluster: str, start: str) -> None:
+    rows = ask(
+        store,
+        f"""
+        SELECT ?start WHERE {{
+          ?post org:heldBy <{iri("person", person)}> ; org:postIn <{iri("cluster", cluster)}> ;
+                org:role lkg:President ; dcterms:source ?s ;
+                lkg:heldDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear)
+                ?start }}""",
+    )
+    assert (start,) in rows
+
+
+ACTS = [
+    ("dgr-x-707-2013", "Deliberation", "X/707", "2013-09-20"),
+    ("decreto-308-2015-afil", "Decree", "308", "2015-12-23"),
+    ("bando-cluster-tecnologici-innovazione-2025", "Call", "RLF12025051244", "2026-01-15"),
+    ("lr-29-2016-lombardia-e-ricerca-e-innovazione", "Law", "29", "2016-11-23"),
+    ("avviso-miur-257-2012-cluster-tecnologici", "Notice", "257", "2012-05-30"),
+    ("s3-lombardia-2021-2027", "Strategy", None, "2020-12-30"),
+]
+
+
+@pytest.mark.parametrize(("act", "kind", "number", "date"), ACTS, ids=[a[1] for a in ACTS])
+def test_one_act_of_each_kind(store: ox.Store, act: str, kind: str, number: str | None, date: str) -> None:
+    rows = ask(
+        store,
+        f"""
+        SELECT ?number ?date WHERE {{
+          <{iri("act", act)}> a lkg:{kind} ; eli:date_document ?date ; dcterms:source ?s .
+          OPTIONAL {{ <{iri("act", act)}> eli:id_local ?number }} }}""",
+    )
+    assert (number or "", date) in rows
+
+
+def test_s3_concept_schemes(store: ox.Store) -> None:
+    rows = ask(
+        store,
+        """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?scheme (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c skos:inScheme ?scheme ; dcterms:source ?s }
+        GROUP BY ?scheme""",
+    )
+    counts = {scheme.rsplit("/", 1)[-1]: int(n) for scheme, n in rows}
+    assert counts["aree-specializzazione-s3-2014-2020"] == 7
+    assert counts["ecosistemi-innovazione-s3-2021-2027"] >= 6
+    assert counts["ambiti-cluster-tecnologici-lombardi"] == 9
+
+
+def test_more_than_a_hundred_organisations_tied_to_clusters(store: ox.Store) -> None:
+    rows = ask(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?m a org:Membership ; org:member ?o }")
+    assert int(rows[0][0]) > 100
+
+
+def test_each_disputed_claim_carries_two_sources(store: ox.Store) -> None:
+    memberships = ask(
+        store,
+        """
+        SELECT ?m (COUNT(DISTINCT ?for) AS ?a) (COUNT(DISTINCT ?against) AS ?b) WHERE {
+          ?m lkg:disputedBy ?against ; dcterms:source ?for } GROUP BY ?m""",
+    )
+    assert memberships and all(int(a) >= 1 and int(b) >= 1 for _, a, b in memberships)
+    fields = ask(
+        store,
+        """
+        SELECT ?claim (COUNT(DISTINCT ?for) AS ?a) (COUNT(DISTINCT ?kept) AS ?b) WHERE {
+          ?claim a lkg:DisputedClaim ; dcterms:source ?for ; lkg:claimSubject ?x . ?x dcterms:source ?kept
+        } GROUP BY ?claim""",
+    )
+    assert fields and all(int(a) >= 1 and int(b) >= 1 for _, a, b in fields)
