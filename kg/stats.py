@@ -121,10 +121,10 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
     )
     figures = select(
         store,
-        """SELECT ?g ?n ?of ?date ?source WHERE {
+        """SELECT ?g ?n ?of ?date (GROUP_CONCAT(DISTINCT STR(?page); SEPARATOR=" ") AS ?source) WHERE {
              ?g lkg:declaredSize ?f .
-             ?f lkg:count ?n ; lkg:countOf ?of ; lkg:asOf ?date ; dcterms:source ?source
-             FILTER(LANG(?of) = "it") }""",
+             ?f lkg:count ?n ; lkg:countOf ?of ; lkg:asOf ?date ; dcterms:source ?page
+             FILTER(LANG(?of) = "it") } GROUP BY ?g ?n ?of ?date""",
     )
     latest: dict[str, list[Row]] = {}  # every figure of the latest date, per group
     for row in sorted(figures, key=lambda r: (_value(r["date"]), _int(r["n"]), _value(r["of"]))):
@@ -139,7 +139,7 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
         declared = "; ".join(dict.fromkeys(f"{_value(f['n'])} {_value(f['of'])}" for f in figure))
         if figure:
             declared += f" ({_value(figure[0]['date'])})"
-        declared_by = " ".join(sorted({_value(f["source"]) for f in figure}))
+        declared_by = " ".join(sorted({page for f in figure for page in _value(f["source"]).split()}))
         table.append(
             [
                 _value(row["name"]),

@@ -77,3 +77,11 @@ def test_write_needs_the_markers(tmp_path: Path, good_store: ox.Store) -> None:
     doc.write_text("no markers\n")
     with pytest.raises(KgError, match="kg stats: begin"):
         write_coverage(coverage(good_store), doc)
+
+
+def test_coverage_doc_matches_the_data(real_build: Path) -> None:
+    from kg.stats import render_coverage
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "COVERAGE.md").read_text()
+    expected = f"{BEGIN}\n{render_coverage(coverage(load_store(real_build)), 'md')}\n{END}"
+    assert expected in doc, "docs/COVERAGE.md is stale: run `kg stats --write docs/COVERAGE.md`"
