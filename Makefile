@@ -1,5 +1,5 @@
 # One command sets up and runs the main job, one sets up and runs the tests.
-#   make run    create .venv, install, build the graph and print its summary
+#   make run    create .venv, install, build the graph, print its summary and one query
 #   make test   create .venv, install with test tools, lint, type-check, run every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
+	$(BIN)/kg query run bridges
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check kg tests
