@@ -22,14 +22,18 @@ class Problem:
     data/x.yaml:3: sources: missing
     >>> print(Problem(Path("data/x.yaml"), None, "-", "invalid YAML"))
     data/x.yaml:?: -: invalid YAML
+    >>> print(Problem(None, None, "--param cluster", "unknown cluster 'x'"))
+    --param cluster: unknown cluster 'x'
     """
 
-    path: Path
+    path: Path | None
     line: int | None
     field: str
     message: str
 
     def __str__(self) -> str:
+        if self.path is None:  # a problem with a command-line value, not with a file
+            return f"{self.field}: {self.message}"
         return f"{self.path}:{self.line or '?'}: {self.field}: {self.message}"
 
 

@@ -141,7 +141,7 @@ def find(name_or_file: str, directory: Path | None = None) -> QueryFile:
     names = [q.stem for q in folder.glob("*.rq")]
     close = difflib.get_close_matches(name_or_file, names, n=3, cutoff=0.5)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else "; see `kg query list`"
-    raise KgError([Problem(Path(name_or_file), None, "query", f"no such query or .rq file{hint}")])
+    raise KgError([Problem(None, None, "query", f"{name_or_file!r}: no such query or .rq file{hint}")])
 
 
 # --------------------------------------------------------------------------- engines
@@ -252,7 +252,9 @@ class Remote(Engine):
 
     def __init__(self, endpoint: str, *, timeout: float = 60.0) -> None:
         if not endpoint.startswith(("http://", "https://")):
-            raise KgError([Problem(Path(endpoint), None, "endpoint", "give an http:// or https:// URL")])
+            raise KgError(
+                [Problem(None, None, "--endpoint", f"{endpoint!r}: give an http:// or https:// URL")]
+            )
         self.endpoint = endpoint
         self.timeout = timeout
 
@@ -355,7 +357,7 @@ def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNod
     labels = {label: s for s, names in candidates.items() for label in names}
     close = difflib.get_close_matches(value, [*slugs, *labels], n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    raise KgError([Problem(source, None, f"--param {name}", f"unknown {what} {value!r}{hint}")])
+    raise KgError([Problem(None, None, f"--param {name}", f"unknown {what} {value!r}{hint}")])
 
 
 def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, Term]:
@@ -380,7 +382,7 @@ def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, 
                 )
             )
         for name in sorted(declared - set(params)):
-            problems.append(Problem(query.path, None, f"--param {name}", f"missing: add --param {name}=..."))
+            problems.append(Problem(None, None, f"--param {name}", f"missing: add --param {name}=..."))
     if problems:
         raise KgError(problems)
     bound: dict[str, Term] = {}
@@ -390,14 +392,12 @@ def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, 
         elif name == "date" or name.endswith("_date"):
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise KgError(
-                    [Problem(query.path, None, f"--param {name}", f"{value!r} is not a day: use YYYY-MM-DD")]
+                    [Problem(None, None, f"--param {name}", f"{value!r} is not a day: use YYYY-MM-DD")]
                 )
             bound[name] = ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
         elif name in INTEGER_PARAMS:
             if not value.isdigit():
-                raise KgError(
-                    [Problem(query.path, None, f"--param {name}", f"{value!r} is not a whole number")]
-                )
+                raise KgError([Problem(None, None, f"--param {name}", f"{value!r} is not a whole number")])
             bound[name] = ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
         else:
             bound[name] = ox.Literal(value)

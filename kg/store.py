@@ -162,7 +162,7 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
     import urllib.request
 
     if not endpoint.startswith(("http://", "https://")):
-        raise KgError([Problem(Path(endpoint), None, "endpoint", "give an http:// or https:// URL")])
+        raise KgError([Problem(None, None, "--endpoint", f"{endpoint!r}: give an http:// or https:// URL")])
     path = Path(build_dir) / "kg.nt"
     target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     url = endpoint + ("&" if "?" in endpoint else "?") + target

@@ -1,0 +1,418 @@
+"""Who partners with whom: NetworkX graphs built from the store, and measures on them.
+
+Three graphs, all asked of the built graph through SPARQL (`kg.store`), never from YAML:
+
+- the two-mode graph of organisations and clusters (`two_mode`), one edge per
+  organisation and cluster with the roles, dates and sources of its memberships;
+- the co-membership projection of organisations (`organisation_projection`), edge
+  weight = number of clusters shared;
+- the projection of clusters (`cluster_projection`), edge weight = members shared.
+
+Disputed memberships (``lkg:disputedBy``) are left out: the network shows the ties that
+no source contradicts. Nodes are keyed by IRI and carry ``label`` (Italian), ``label_en``,
+``kind`` (``organisation`` or ``cluster``), ``type`` (university, company, ...) and ``city``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.errors import KgError, Problem
+from kg.store import select
+from kg.vocab import BASE, LKG_NS
+
+__all__ = [
+    "Step",
+    "brokers",
+    "central",
+    "cluster_projection",
+    "communities",
+    "ego",
+    "explain_paths",
+    "find_node",
+    "organisation_projection",
+    "summary",
+    "two_mode",
+]
+
+ORG_KIND = "organisation"
+CLUSTER_KIND = "cluster"
+
+_TYPES = {
+    LKG_NS + "University": "university",
+    LKG_NS + "Company": "company",
+    LKG_NS + "ResearchCentre": "research-centre",
+    LKG_NS + "Association": "association",
+    LKG_NS + "Foundation": "foundation",
+    LKG_NS + "RegionalGovernment": "regional-government",
+    LKG_NS + "LocalAuthority": "local-authority",
+    LKG_NS + "ChamberOfCommerce": "chamber-of-commerce",
+    LKG_NS + "PublicBody": "public-body",
+    LKG_NS + "EducationProvider": "education-provider",
+    LKG_NS + "Cluster": "cluster",
+}
+
+
+def _value(term: object) -> str:
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def two_mode(store: ox.Store) -> nx.Graph:
+    """The organisations–clusters graph, with membership roles, dates and sources on each edge.
+
+    Edge attributes: ``roles`` (IRIs), ``role_labels`` are left to the caller;
+    ``starts``, ``ends`` (dates as text, ``open`` for running ones) and ``sources`` (URLs),
+    all sorted lists, and ``weight`` 1.
+    """
+    rows = select(
+        store,
+        """SELECT ?org ?cluster ?role ?start ?endDate ?ongoing ?source WHERE {
+             ?m a org:Membership ; org:member ?org ; org:organization ?cluster ; org:role ?role ;
+                dcterms:source ?source .
+             ?cluster a lkg:Cluster .
+             FILTER NOT EXISTS { ?m lkg:disputedBy ?against }
+             OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth
+                                                                |time:inXSDgYear) ?start }
+             OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear)
+                        ?endDate }
+             OPTIONAL { ?m org:memberDuring/lkg:ongoing ?ongoing }
+           }""",
+    )
+    graph = nx.Graph()
+    edges: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        key = (_value(row["org"]), _value(row["cluster"]))
+        edge = edges[key]
+        edge["roles"].add(_value(row["role"]))
+        edge["sources"].add(_value(row["source"]))
+        if row["start"] is not None:
+            edge["starts"].add(_value(row["start"]))
+        if row["endDate"] is not None:
+            edge["ends"].add(_value(row["endDate"]))
+        elif _value(row["ongoing"]) == "true":
+            edge["ends"].add("open")
+    nodes = _node_attributes(store, {n for pair in edges for n in pair} | _clusters(store))
+    for node, attributes in nodes.items():
+        graph.add_node(node, **attributes)
+    for (org, cluster), values in sorted(edges.items()):
+        graph.add_edge(org, cluster, weight=1, **{k: sorted(v) for k, v in sorted(values.items())})
+    for _, data in graph.nodes(data=True):
+        data["bipartite"] = 1 if data["kind"] == CLUSTER_KIND else 0
+    return graph
+
+
+def _clusters(store: ox.Store) -> set[str]:
+    return {_value(r["c"]) for r in select(store, "SELECT ?c WHERE { ?c a lkg:Cluster }")}
+
+
+def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, str]]:
+    wanted = sorted(nodes)
+    found: dict[str, dict[str, str]] = {
+        n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": ""} for n in wanted
+    }
+    for start in range(0, len(wanted), 1000):
+        values = " ".join(str(ox.NamedNode(n)) for n in wanted[start : start + 1000])
+        rows = select(
+            store,
+            f"""SELECT ?n ?label ?type ?city WHERE {{
+                  VALUES ?n {{ {values} }}
+                  {{ ?n rdfs:label ?label }} UNION {{ ?n a ?type }}
+                  UNION {{ ?n lkg:city/rdfs:label ?city }} }}""",
+        )
+        for row in rows:
+            node = found[_value(row["n"])]
+            label = row["label"]
+            if isinstance(label, ox.Literal):
+                key = "label_en" if label.language == "en" else "label"
+                if label.language in ("it", "en", None) and not node[key]:
+                    node[key] = label.value
+            kind = _TYPES.get(_value(row["type"]))
+            if kind and (node["type"] in (ORG_KIND, "public-body") or kind == "cluster"):
+                node["type"] = kind
+            if row["city"] is not None:
+                node["city"] = _value(row["city"])
+    for iri_, node in found.items():
+        node["kind"] = CLUSTER_KIND if node["type"] == "cluster" else ORG_KIND
+        node["label"] = node["label"] or node["label_en"] or iri_.rsplit("/", 1)[-1]
+        node["slug"] = iri_.rsplit("/", 1)[-1] if iri_.startswith(BASE) else iri_
+    return found
+
+
+def _side(graph: nx.Graph, kind: str) -> list[str]:
+    return sorted(n for n, d in graph.nodes(data=True) if d.get("kind") == kind)
+
+
+def organisation_projection(two: nx.Graph) -> nx.Graph:
+    """Organisations linked when they share a cluster; ``weight`` = clusters shared.
+
+    Examples
+    --------
+    >>> b = nx.Graph()
+    >>> b.add_nodes_from(["a", "b", "c"], kind="organisation")
+    >>> b.add_nodes_from(["X", "Y"], kind="cluster")
+    >>> b.add_edges_from([("a", "X"), ("b", "X"), ("a", "Y"), ("b", "Y"), ("c", "Y")])
+    >>> sorted(organisation_projection(b).edges(data="weight"))
+    [('a', 'b', 2), ('a', 'c', 1), ('b', 'c', 1)]
+    """
+    projected = nx.bipartite.weighted_projected_graph(two, _side(two, ORG_KIND))
+    for node in projected:
+        projected.nodes[node].update(two.nodes[node])
+    return projected
+
+
+def cluster_projection(two: nx.Graph) -> nx.Graph:
+    """Clusters linked when they share members; ``weight`` = organisations shared."""
+    projected = nx.bipartite.weighted_projected_graph(two, _side(two, CLUSTER_KIND))
+    for node in projected:
+        projected.nodes[node].update(two.nodes[node])
+    return projected
+
+
+# --------------------------------------------------------------------------- measures
+
+
+@dataclass
+class Summary:
+    """Size and shape of a graph."""
+
+    nodes: int
+    edges: int
+    density: float
+    components: int
+    largest_component: int
+    degree_histogram: list[int] = field(default_factory=list)
+
+
+def summary(graph: nx.Graph) -> Summary:
+    """Nodes, edges, density, connected components and the degree distribution.
+
+    Examples
+    --------
+    >>> s = summary(nx.path_graph(4))
+    >>> (s.nodes, s.edges, round(s.density, 3), s.components, s.degree_histogram)
+    (4, 3, 0.5, 1, [0, 2, 2])
+    """
+    components = list(nx.connected_components(graph)) if graph.number_of_nodes() else []
+    return Summary(
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
+        density=nx.density(graph) if graph.number_of_nodes() > 1 else 0.0,
+        components=len(components),
+        largest_component=max((len(c) for c in components), default=0),
+        degree_histogram=nx.degree_histogram(graph),
+    )
+
+
+MEASURES = ("degree", "weighted-degree", "betweenness", "eigenvector")
+
+
+def central(
+    graph: nx.Graph, *, measure: str = "degree", top: int = 10, k: int | None = None, seed: int = 42
+) -> list[tuple[str, float]]:
+    """Nodes ranked by a centrality measure.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A projection, or the two-mode graph (then degree and betweenness use the
+        bipartite normalisation of `networkx.bipartite`).
+    measure : {"degree", "weighted-degree", "betweenness", "eigenvector"}
+        Weighted degree sums edge weights; betweenness treats weights as strength
+        (distance = 1 / weight); eigenvector uses weights.
+    top : int
+        How many to return.
+    k : int, optional
+        Sample ``k`` sources for betweenness (for large graphs); exact when omitted.
+
+    Examples
+    --------
+    >>> central(nx.star_graph(3), top=1)
+    [(0, 1.0)]
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+    bipartite_graph = any("bipartite" in d for _, d in graph.nodes(data=True))
+    if measure == "degree":
+        if bipartite_graph:
+            scores = nx.bipartite.degree_centrality(graph, _side(graph, ORG_KIND))
+        else:
+            scores = nx.degree_centrality(graph)
+    elif measure == "weighted-degree":
+        scores = dict(graph.degree(weight="weight"))
+    elif measure == "betweenness":
+        if bipartite_graph and k is None:
+            scores = nx.bipartite.betweenness_centrality(graph, _side(graph, ORG_KIND))
+        else:
+            _add_distance(graph)
+            scores = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed)
+    else:
+        scores = nx.eigenvector_centrality_numpy(graph, weight="weight") if graph.number_of_edges() else {}
+    return sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+
+
+def _add_distance(graph: nx.Graph) -> None:
+    for _, _, data in graph.edges(data=True):
+        data["distance"] = 1.0 / data.get("weight", 1)
+
+
+def brokers(
+    graph: nx.Graph, *, top: int = 10, k: int | None = None, seed: int = 42
+) -> list[dict[str, object]]:
+    """Organisations that hold the network together, ranked by betweenness.
+
+    For each: betweenness (weights as strength), Burt's constraint (low = a broker
+    between otherwise unconnected partners), and whether removing it splits the
+    network (an articulation point).
+
+    Examples
+    --------
+    >>> [b["node"] for b in brokers(nx.path_graph(["a", "b", "c"]), top=1)]
+    ['b']
+    """
+    _add_distance(graph)
+    scores = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed)
+    cut = set(nx.articulation_points(graph))
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+    constraint = nx.constraint(graph, nodes=[n for n, _ in ranked], weight="weight")
+    return [
+        {
+            "node": node,
+            "betweenness": score,
+            "constraint": constraint.get(node, float("nan")),
+            "splits": node in cut,
+        }
+        for node, score in ranked
+    ]
+
+
+@dataclass
+class Community:
+    """A community found by Louvain, and the official clusters its members belong to."""
+
+    members: list[str]
+    clusters: dict[str, int]
+
+    @property
+    def cuts_across(self) -> bool:
+        """True when no single cluster holds all its members."""
+        return not any(count == len(self.members) for count in self.clusters.values())
+
+
+def communities(projection: nx.Graph, two: nx.Graph, *, seed: int = 42) -> list[Community]:
+    """Louvain communities (fixed seed) of the organisation projection, set against the clusters.
+
+    Examples
+    --------
+    >>> b = nx.Graph()
+    >>> b.add_nodes_from(["a", "b", "c", "d"], kind="organisation")
+    >>> b.add_nodes_from(["X", "Y"], kind="cluster")
+    >>> b.add_edges_from([("a", "X"), ("b", "X"), ("c", "Y"), ("d", "Y")])
+    >>> [(c.members, c.cuts_across) for c in communities(organisation_projection(b), b)]
+    [(['a', 'b'], False), (['c', 'd'], False)]
+    """
+    found = nx.community.louvain_communities(projection, weight="weight", seed=seed)
+    result = []
+    for group in found:
+        counts: Counter[str] = Counter()
+        for member in group:
+            counts.update(n for n in two.neighbors(member) if two.nodes[n].get("kind") == CLUSTER_KIND)
+        result.append(Community(sorted(group), dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))))
+    return sorted(result, key=lambda c: (-len(c.members), c.members))
+
+
+def ego(graph: nx.Graph, node: str, *, radius: int = 1) -> nx.Graph:
+    """The neighbourhood of ``node`` up to ``radius`` steps, edges among them included."""
+    return nx.ego_graph(graph, node, radius=radius)
+
+
+# --------------------------------------------------------------------------- names and paths
+
+
+def find_node(graph: nx.Graph, name: str, *, kind: str | None = None) -> str:
+    """The node a user names by slug, label (any spelling of it) or IRI.
+
+    Raises
+    ------
+    KgError
+        When no node or several nodes match; names the closest ones.
+    """
+    from kg.model import normalise_name  # only to match labels
+
+    candidates = [n for n, d in graph.nodes(data=True) if kind is None or d.get("kind") == kind]
+    if name in candidates:
+        return name
+    wanted = normalise_name(name)
+    matches = sorted(
+        n
+        for n in candidates
+        if name == graph.nodes[n].get("slug")
+        or wanted
+        in (
+            normalise_name(graph.nodes[n].get("label", "")),
+            normalise_name(graph.nodes[n].get("label_en", "")),
+        )
+    )
+    if len(matches) == 1:
+        return matches[0]
+    what = kind or "organisation or cluster"
+    if len(matches) > 1:
+        options = ", ".join(graph.nodes[m]["slug"] for m in matches)
+        raise KgError([Problem(None, None, "name", f"{name!r} names more than one {what}: {options}")])
+    known = {graph.nodes[n]["slug"] for n in candidates} | {graph.nodes[n]["label"] for n in candidates}
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    raise KgError([Problem(None, None, "name", f"unknown {what} {name!r} in the network{hint}")])
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: an organisation's role in a cluster, with its sources."""
+
+    organisation: str
+    cluster: str
+    roles: tuple[str, ...]
+    sources: tuple[str, ...]
+    towards_cluster: bool
+
+
+def explain_paths(two: nx.Graph, source: str, target: str, *, limit: int = 5) -> list[list[Step]]:
+    """The shortest chains from one organisation to another through shared clusters.
+
+    Each chain is a list of steps "A — role in → cluster ← role in — B", each with the
+    pages that state the membership.
+
+    Raises
+    ------
+    KgError
+        When no chain connects the two.
+    """
+    try:
+        paths = list(_limited(nx.all_shortest_paths(two, source, target), limit))
+    except nx.NetworkXNoPath:
+        a, b = two.nodes[source]["label"], two.nodes[target]["label"]
+        raise KgError(
+            [Problem(None, None, "path", f"no chain of shared clusters links {a} and {b}")]
+        ) from None
+    chains = []
+    for path in paths:
+        steps = []
+        for left, right in zip(path, path[1:], strict=False):
+            towards = two.nodes[right].get("kind") == CLUSTER_KIND
+            org, cluster = (left, right) if towards else (right, left)
+            data = two.edges[left, right]
+            steps.append(Step(org, cluster, tuple(data["roles"]), tuple(data["sources"]), towards))
+        chains.append(steps)
+    return chains
+
+
+def _limited(paths: Iterable[list[str]], limit: int) -> Iterable[list[str]]:
+    for index, path in enumerate(paths):
+        if index >= limit:
+            return
+        yield path
