@@ -196,6 +196,8 @@ def write_build(
             os.chmod(temp_name, mode)
         for temp, final in staged:  # only renames remain: each one is atomic
             os.replace(temp, final)
+        for derived in ("metrics.ttl", "inferred.ttl"):  # computed from the previous build
+            (out / derived).unlink(missing_ok=True)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)

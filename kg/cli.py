@@ -339,3 +339,343 @@ def push_cli(endpoint: str, graph: str | None, build_dir: Path, data_dir: Path) 
     status = push(ensure_build(build_dir, data_dir), endpoint, graph=graph)
     target = "the default graph" if graph is None else graph
     click.echo(f"pushed {build_dir / 'kg.nt'} to {endpoint} ({target}): HTTP {status}")
+
+
+# --------------------------------------------------------------------------- kg network
+
+GRAPHS = ("organisations", "clusters", "two-mode")
+
+
+def _graph_options(function: F) -> F:
+    function = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json", "md"]),
+        default="table",
+        show_default=True,
+        help="Output format; csv and json keep IRIs.",
+    )(function)
+    function = click.option(
+        "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of labels."
+    )(function)
+    function = data_option(function)
+    return build_option(function)
+
+
+def _two_mode(build_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
+    from kg.network import two_mode
+    from kg.store import ensure_build, load_store
+
+    return two_mode(load_store(ensure_build(build_dir, data_dir)))
+
+
+def _pick(two, name: str):  # type: ignore[no-untyped-def]
+    from kg.network import cluster_projection, organisation_projection
+
+    return {"organisations": organisation_projection, "clusters": cluster_projection}.get(name, lambda g: g)(
+        two
+    )
+
+
+def _label(graph, node: str, lang: str) -> str:  # type: ignore[no-untyped-def]
+    data = graph.nodes[node]
+    return str((data.get("label_en") if lang == "en" else None) or data.get("label") or node)
+
+
+def _emit(headers: list[str], rows: list[list[object]], fmt: str, iri_columns: tuple[int, ...] = ()) -> None:
+    """Rows whose first cells are (IRI, label) pairs: labels in tables, both in CSV/JSON."""
+    from kg.tables import render
+
+    if fmt in ("table", "md"):
+        cells = [[c[1] if i in iri_columns else c for i, c in enumerate(r)] for r in rows]  # type: ignore[index]
+        click.echo(render(headers, cells, fmt))  # type: ignore[arg-type]
+        return
+    wide_headers: list[str] = []
+    for i, h in enumerate(headers):
+        wide_headers += [h, f"{h}_label"] if i in iri_columns else [h]
+    wide = []
+    for r in rows:
+        row: list[object] = []
+        for i, c in enumerate(r):
+            row += list(c) if i in iri_columns else [c]  # type: ignore[call-overload]
+        wide.append(row)
+    click.echo(render(wide_headers, wide, fmt))  # type: ignore[arg-type]
+
+
+@main.group("network")
+def network_group() -> None:
+    """Who partners with whom: NetworkX analysis of organisations and clusters.
+
+    The two-mode graph links organisations to their clusters; the organisation
+    projection links organisations that share clusters (weight = clusters shared);
+    the cluster projection links clusters that share members (weight = members shared).
+    Disputed memberships are left out.
+
+    \b
+    Example:
+        kg network summary
+        kg network path politecnico-di-milano lumson
+    """
+
+
+@network_group.command("summary")
+@_graph_options
+def network_summary(build_dir: Path, data_dir: Path, lang: str, fmt: str) -> None:
+    """Nodes, edges, density and components of the three graphs.
+
+    \b
+    Example:
+        kg network summary --format md
+    """
+    from kg.network import summary
+
+    two = _two_mode(build_dir, data_dir)
+    rows: list[list[object]] = []
+    for name in ("two-mode", "organisations", "clusters"):
+        s = summary(_pick(two, name))
+        top_degree = len(s.degree_histogram) - 1
+        rows.append(
+            [name, s.nodes, s.edges, f"{s.density:.4f}", s.components, s.largest_component, top_degree]
+        )
+    _emit(["graph", "nodes", "edges", "density", "components", "largest component", "max degree"], rows, fmt)
+
+
+@network_group.command("central")
+@click.option("--graph", "which", type=click.Choice(GRAPHS), default="organisations", show_default=True)
+@click.option(
+    "--measure",
+    type=click.Choice(["degree", "weighted-degree", "betweenness", "eigenvector"]),
+    default="degree",
+    show_default=True,
+)
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--k", type=click.IntRange(1), help="Sample K sources for betweenness (large graphs).")
+@click.option("--write-back", is_flag=True, help="Also store the measures in BUILD/metrics.ttl for SPARQL.")
+@_graph_options
+def network_central(
+    which: str,
+    measure: str,
+    top: int,
+    k: int | None,
+    write_back: bool,
+    build_dir: Path,
+    data_dir: Path,
+    lang: str,
+    fmt: str,
+) -> None:
+    """The most central organisations (or clusters) by degree, betweenness or eigenvector.
+
+    \b
+    Example:
+        kg network central --measure betweenness --top 5
+        kg network central --graph clusters --measure weighted-degree
+        kg network central --write-back
+    """
+    import datetime
+
+    from kg.network import central, write_metrics
+
+    two = _two_mode(build_dir, data_dir)
+    graph = _pick(two, which)
+    rows: list[list[object]] = [
+        [(node, _label(graph, node, lang)), graph.nodes[node].get("type", ""), round(score, 6)]
+        for node, score in central(graph, measure=measure, top=top, k=k)
+    ]
+    _emit(["node", "type", measure], rows, fmt, iri_columns=(0,))
+    if write_back:
+        target = build_dir / "metrics.ttl"
+        count = write_metrics(two, target, day=datetime.date.today().isoformat())
+        click.echo(f"wrote {count} triples to {target}", err=True)
+
+
+@network_group.command("communities")
+@click.option(
+    "--top", type=click.IntRange(1), default=10, show_default=True, help="Largest communities shown."
+)
+@click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")
+@_graph_options
+def network_communities(top: int, seed: int, build_dir: Path, data_dir: Path, lang: str, fmt: str) -> None:
+    """Louvain communities of organisations, set against the official clusters.
+
+    A community "cuts across" when no single cluster holds all its members.
+
+    \b
+    Example:
+        kg network communities --top 5
+    """
+    from kg.network import communities, organisation_projection
+
+    two = _two_mode(build_dir, data_dir)
+    found = communities(organisation_projection(two), two, seed=seed)
+    rows: list[list[object]] = []
+    for index, community in enumerate(found[:top], 1):
+        clusters = ", ".join(f"{_label(two, c, lang)} ({n})" for c, n in list(community.clusters.items())[:4])
+        sample = ", ".join(_label(two, m, lang) for m in community.members[:5])
+        rows.append([index, len(community.members), "yes" if community.cuts_across else "", clusters, sample])
+    _emit(
+        ["community", "members", "cuts across clusters", "clusters (members in them)", "some members"],
+        rows,
+        fmt,
+    )
+
+
+@network_group.command("brokers")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--k", type=click.IntRange(1), help="Sample K sources for betweenness (large graphs).")
+@_graph_options
+def network_brokers(top: int, k: int | None, build_dir: Path, data_dir: Path, lang: str, fmt: str) -> None:
+    """Organisations that hold the network together: betweenness, Burt's constraint, cut points.
+
+    \b
+    Example:
+        kg network brokers --top 5
+    """
+    from kg.network import brokers, organisation_projection
+
+    graph = organisation_projection(_two_mode(build_dir, data_dir))
+    rows: list[list[object]] = [
+        [
+            (b.node, _label(graph, b.node, lang)),
+            round(b.betweenness, 6),
+            round(b.constraint, 4),
+            "yes" if b.splits else "",
+        ]
+        for b in brokers(graph, top=top, k=k)
+    ]
+    _emit(
+        ["organisation", "betweenness", "constraint", "removal splits the network"],
+        rows,
+        fmt,
+        iri_columns=(0,),
+    )
+
+
+@network_group.command("ego")
+@click.argument("name")
+@click.option("--graph", "which", type=click.Choice(GRAPHS), default="organisations", show_default=True)
+@click.option("--radius", type=click.IntRange(1, 5), default=1, show_default=True)
+@_graph_options
+def network_ego(
+    name: str, which: str, radius: int, build_dir: Path, data_dir: Path, lang: str, fmt: str
+) -> None:
+    """An organisation's (or cluster's) neighbourhood: who it partners with, and how strongly.
+
+    \b
+    Example:
+        kg network ego "Politecnico di Milano"
+        kg network ego lumson --graph two-mode --radius 2
+    """
+    from kg.network import ego, find_node
+
+    graph = _pick(_two_mode(build_dir, data_dir), which)
+    centre = find_node(graph, name)
+    neighbourhood = ego(graph, centre, radius=radius)
+    import networkx as nx
+
+    steps = nx.single_source_shortest_path_length(neighbourhood, centre)
+    rows: list[list[object]] = []
+    for node in sorted(neighbourhood, key=lambda n: (steps[n], _label(graph, n, lang))):
+        if node == centre:
+            continue
+        weight = graph.edges[centre, node].get("weight", "") if graph.has_edge(centre, node) else ""
+        rows.append(
+            [(node, _label(graph, node, lang)), graph.nodes[node].get("type", ""), steps[node], weight]
+        )
+    _emit(["neighbour", "type", "steps", "weight"], rows, fmt, iri_columns=(0,))
+
+
+@network_group.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--limit", type=click.IntRange(1), default=5, show_default=True, help="How many shortest chains."
+)
+@_graph_options
+def network_path(
+    source: str, target: str, limit: int, build_dir: Path, data_dir: Path, lang: str, fmt: str
+) -> None:
+    """How one organisation reaches another through shared clusters, step by step, with sources.
+
+    \b
+    Example:
+        kg network path "Politecnico di Milano" Lumson
+    """
+    import json
+
+    from kg.network import ORG_KIND, explain_paths, find_node
+    from kg.query import labels_for_terms
+
+    two = _two_mode(build_dir, data_dir)
+    a, b = find_node(two, source, kind=ORG_KIND), find_node(two, target, kind=ORG_KIND)
+    chains = explain_paths(two, a, b, limit=limit)
+    roles = labels_for_terms(sorted({r for chain in chains for step in chain for r in step.roles}), lang)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    [
+                        {
+                            "organisation": s.organisation,
+                            "organisation_label": _label(two, s.organisation, lang),
+                            "cluster": s.cluster,
+                            "cluster_label": _label(two, s.cluster, lang),
+                            "roles": list(s.roles),
+                            "sources": list(s.sources),
+                        }
+                        for s in chain
+                    ]
+                    for chain in chains
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if fmt in ("csv", "md"):
+        rows: list[list[object]] = [
+            [
+                n,
+                (s.organisation, _label(two, s.organisation, lang)),
+                ", ".join(roles.get(r, r) for r in s.roles),
+                (s.cluster, _label(two, s.cluster, lang)),
+                " ".join(s.sources),
+            ]
+            for n, chain in enumerate(chains, 1)
+            for s in chain
+        ]
+        _emit(["chain", "organisation", "role", "cluster", "sources"], rows, fmt, iri_columns=(1, 3))
+        return
+    for number, chain in enumerate(chains, 1):
+        click.echo(
+            f"{number}. {_label(two, a, lang)} … {_label(two, b, lang)} ({len(chain) // 2} shared clusters)"
+        )
+        for step in chain:
+            role = " / ".join(roles.get(r, r) for r in step.roles)
+            org, cluster = _label(two, step.organisation, lang), _label(two, step.cluster, lang)
+            line = f"{org} — {role} → {cluster}" if step.towards_cluster else f"{cluster} ← {role} — {org}"
+            click.echo(f"   {line}")
+            for url in step.sources:
+                click.echo(f"      source: {url}")
+
+
+@network_group.command("export")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/network"),
+    show_default=True,
+)
+@build_option
+@data_option
+def network_export(out_dir: Path, build_dir: Path, data_dir: Path) -> None:
+    """Write the three graphs as GraphML and GEXF (for Gephi) and as CSV edge lists.
+
+    \b
+    Example:
+        kg network export --out build/network
+    """
+    from kg.network import export
+
+    for path in export(_two_mode(build_dir, data_dir), out_dir):
+        click.echo(f"wrote {path}")

@@ -28,12 +28,14 @@ from kg.store import select
 from kg.vocab import BASE, LKG_NS
 
 __all__ = [
+    "Broker",
     "Step",
     "brokers",
     "central",
     "cluster_projection",
     "communities",
     "ego",
+    "eigenvector",
     "explain_paths",
     "find_node",
     "organisation_projection",
@@ -162,7 +164,7 @@ def organisation_projection(two: nx.Graph) -> nx.Graph:
     """
     projected = nx.bipartite.weighted_projected_graph(two, _side(two, ORG_KIND))
     for node in projected:
-        projected.nodes[node].update(two.nodes[node])
+        projected.nodes[node].pop("bipartite", None)  # networkx copies it; a projection is one-mode
     return projected
 
 
@@ -170,7 +172,7 @@ def cluster_projection(two: nx.Graph) -> nx.Graph:
     """Clusters linked when they share members; ``weight`` = organisations shared."""
     projected = nx.bipartite.weighted_projected_graph(two, _side(two, CLUSTER_KIND))
     for node in projected:
-        projected.nodes[node].update(two.nodes[node])
+        projected.nodes[node].pop("bipartite", None)  # networkx copies it; a projection is one-mode
     return projected
 
 
@@ -252,8 +254,38 @@ def central(
             _add_distance(graph)
             scores = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed)
     else:
-        scores = nx.eigenvector_centrality_numpy(graph, weight="weight") if graph.number_of_edges() else {}
+        scores = eigenvector(graph)
     return sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+
+
+def eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Weighted eigenvector centrality, component by component.
+
+    The measure is undefined across disconnected parts, so each component gets its
+    own unit vector, scaled by the share of nodes it holds: a pair on its own does
+    not outrank the hub of the main component. Isolated nodes score 0.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
+    >>> scores = eigenvector(g)
+    >>> max(scores, key=scores.get), scores["x"] < scores["b"]
+    ('b', True)
+    """
+    total = graph.number_of_nodes()
+    scores: dict[str, float] = {}
+    for component in nx.connected_components(graph):
+        part = graph.subgraph(component)
+        if part.number_of_edges() == 0:
+            scores.update(dict.fromkeys(component, 0.0))
+            continue
+        if part.number_of_nodes() < 3:  # two nodes tied: the vector is even (and ARPACK needs three)
+            local = dict.fromkeys(component, len(component) ** -0.5)
+        else:
+            local = nx.eigenvector_centrality_numpy(part, weight="weight")
+        share = len(component) / total
+        scores.update({node: value * share for node, value in local.items()})
+    return scores
 
 
 def _add_distance(graph: nx.Graph) -> None:
@@ -261,9 +293,17 @@ def _add_distance(graph: nx.Graph) -> None:
         data["distance"] = 1.0 / data.get("weight", 1)
 
 
-def brokers(
-    graph: nx.Graph, *, top: int = 10, k: int | None = None, seed: int = 42
-) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class Broker:
+    """An organisation that links others: betweenness, Burt's constraint, whether it is a cut point."""
+
+    node: str
+    betweenness: float
+    constraint: float
+    splits: bool
+
+
+def brokers(graph: nx.Graph, *, top: int = 10, k: int | None = None, seed: int = 42) -> list[Broker]:
     """Organisations that hold the network together, ranked by betweenness.
 
     For each: betweenness (weights as strength), Burt's constraint (low = a broker
@@ -272,8 +312,8 @@ def brokers(
 
     Examples
     --------
-    >>> [b["node"] for b in brokers(nx.path_graph(["a", "b", "c"]), top=1)]
-    ['b']
+    >>> [(b.node, b.splits) for b in brokers(nx.path_graph(["a", "b", "c"]), top=1)]
+    [('b', True)]
     """
     _add_distance(graph)
     scores = nx.betweenness_centrality(graph, k=k, weight="distance", seed=seed)
@@ -281,13 +321,7 @@ def brokers(
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
     constraint = nx.constraint(graph, nodes=[n for n, _ in ranked], weight="weight")
     return [
-        {
-            "node": node,
-            "betweenness": score,
-            "constraint": constraint.get(node, float("nan")),
-            "splits": node in cut,
-        }
-        for node, score in ranked
+        Broker(node, score, float(constraint.get(node, float("nan"))), node in cut) for node, score in ranked
     ]
 
 
@@ -416,3 +450,139 @@ def _limited(paths: Iterable[list[str]], limit: int) -> Iterable[list[str]]:
         if index >= limit:
             return
         yield path
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _flat(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attribute values are all text or numbers (GraphML and GEXF need that)."""
+    flat = nx.Graph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **{k: " ".join(v) if isinstance(v, list) else v for k, v in data.items()})
+    for a, b, data in graph.edges(data=True):
+        flat.add_edge(a, b, **{k: " ".join(v) if isinstance(v, list) else v for k, v in data.items()})
+    return flat
+
+
+def export(two: nx.Graph, out_dir: object) -> list[object]:
+    """Write the three graphs as GraphML, GEXF (for Gephi) and CSV edge lists into ``out_dir``.
+
+    Each file is written to a temporary name and renamed into place.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    import csv
+    import os
+    from pathlib import Path
+
+    folder = Path(str(out_dir))
+    folder.mkdir(parents=True, exist_ok=True)
+    graphs = {
+        "two-mode": two,
+        "organisations": organisation_projection(two),
+        "clusters": cluster_projection(two),
+    }
+    written: list[object] = []
+    for name, graph in graphs.items():
+        flat = _flat(graph)
+        for suffix, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
+            path = folder / f"{name}.{suffix}"
+            temp = path.with_name(f".{path.name}.tmp")
+            writer(flat, temp)
+            os.replace(temp, path)
+            written.append(path)
+        path = folder / f"{name}-edges.csv"
+        temp = path.with_name(f".{path.name}.tmp")
+        keys = sorted({k for _, _, d in flat.edges(data=True) for k in d})
+        with temp.open("w", newline="", encoding="utf-8") as stream:
+            table = csv.writer(stream)
+            table.writerow(["source", "source_label", "target", "target_label", *keys])
+            for a, b, data in sorted(flat.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+                table.writerow(
+                    [
+                        a,
+                        flat.nodes[a].get("label", ""),
+                        b,
+                        flat.nodes[b].get("label", ""),
+                        *(data.get(k, "") for k in keys),
+                    ]
+                )
+        os.replace(temp, path)
+        written.append(path)
+    return written
+
+
+def write_metrics(two: nx.Graph, path: object, *, day: str) -> int:
+    """Store the network measures as RDF (``lkg:`` properties), for SPARQL to rank by.
+
+    Degree, betweenness and eigenvector centrality of each organisation in the
+    co-membership projection, its number of clusters, and each cluster's number of
+    partner clusters, on a ``lkg:NetworkMetrics`` resource dated ``day``.
+
+    Returns
+    -------
+    int
+        The number of triples written.
+    """
+    import os
+    from pathlib import Path
+
+    from kg.vocab import PREFIXES, iri
+
+    projection = organisation_projection(two)
+    clusters = cluster_projection(two)
+    degree = nx.degree_centrality(projection) if projection.number_of_nodes() > 1 else {}
+    _add_distance(projection)
+    between = nx.betweenness_centrality(projection, weight="distance")
+    eigen = eigenvector(projection)
+    run = ox.NamedNode(iri("metrics", "network"))
+    decimal = ox.NamedNode(PREFIXES["xsd"] + "decimal")
+    integer = ox.NamedNode(PREFIXES["xsd"] + "integer")
+
+    from kg.rdf import LKG  # closed namespace: a misspelt term fails here
+
+    def term(name: str) -> ox.NamedNode:
+        return ox.NamedNode(getattr(LKG, name))
+
+    triples = [
+        ox.Triple(run, ox.NamedNode(PREFIXES["rdf"] + "type"), term("NetworkMetrics")),
+        ox.Triple(
+            run,
+            ox.NamedNode(PREFIXES["dcterms"] + "created"),
+            ox.Literal(day, datatype=ox.NamedNode(PREFIXES["xsd"] + "date")),
+        ),
+    ]
+    for node in sorted(projection):
+        subject = ox.NamedNode(node)
+        triples.append(ox.Triple(subject, term("networkMetrics"), run))
+        triples.append(
+            ox.Triple(subject, term("clusterCount"), ox.Literal(str(two.degree(node)), datatype=integer))
+        )
+        for name, scores in (
+            ("degreeCentrality", degree),
+            ("betweennessCentrality", between),
+            ("eigenvectorCentrality", eigen),
+        ):
+            if node in scores:
+                triples.append(
+                    ox.Triple(subject, term(name), ox.Literal(f"{scores[node]:.6f}", datatype=decimal))
+                )
+    for node in sorted(clusters):
+        subject = ox.NamedNode(node)
+        triples.append(ox.Triple(subject, term("networkMetrics"), run))
+        triples.append(
+            ox.Triple(
+                subject, term("partnerClusterCount"), ox.Literal(str(clusters.degree(node)), datatype=integer)
+            )
+        )
+    target = Path(str(path))
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_bytes(
+        ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    )
+    os.replace(temp, target)
+    return len(triples)

@@ -426,6 +426,17 @@ def _ontology_labels() -> dict[str, dict[str, str]]:
     return _ONTOLOGY_LABELS
 
 
+def labels_for_terms(terms: list[str], lang: str) -> dict[str, str]:
+    """Labels of ontology terms (roles, classes) in ``lang``, falling back to the other language."""
+    other = "en" if lang == "it" else "it"
+    labels = _ontology_labels()
+    return {
+        term: next(labels[term][k] for k in (lang, other, "") if k in labels[term])
+        for term in terms
+        if term in labels and labels[term]
+    }
+
+
 def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
     """A readable label, in ``lang`` where there is one, for each IRI in the result."""
     iris = sorted({c.value for row in result.rows for c in row if isinstance(c, ox.NamedNode)})

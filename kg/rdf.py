@@ -136,6 +136,14 @@ class LKG(DefinedNamespace):
     claimField: str
     claimProperty: str
     claimedValue: str
+    # network measures (written by kg.network, declared here with the other terms)
+    NetworkMetrics: str
+    networkMetrics: str
+    degreeCentrality: str
+    betweennessCentrality: str
+    eigenvectorCentrality: str
+    clusterCount: str
+    partnerClusterCount: str
 
 
 class ELI(DefinedNamespace):

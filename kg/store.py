@@ -13,6 +13,8 @@ from kg.errors import KgError, Problem
 from kg.vocab import PREFIXES, ontology_dir
 
 OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
+EXTRAS = ("metrics.ttl", "inferred.ttl")
+"""Files that commands add beside the build and that queries see with it."""
 
 __all__ = ["Row", "ensure_build", "load_store", "select"]
 
@@ -20,7 +22,7 @@ Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
 
 def load_store(build_dir: Path | str) -> ox.Store:
-    """An in-memory Oxigraph store holding the build's kg.nt.
+    """An in-memory Oxigraph store holding the build's kg.nt (and metrics.ttl, inferred.ttl).
 
     Raises
     ------
@@ -32,6 +34,9 @@ def load_store(build_dir: Path | str) -> ox.Store:
         raise KgError([Problem(path, None, "-", "no build here; run `kg build` first")])
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    for extra in EXTRAS:  # computed beside the build: network measures, inferred facts
+        if (path.parent / extra).is_file():
+            store.bulk_load(path=str(path.parent / extra), format=ox.RdfFormat.TURTLE)
     return store
 
 

@@ -1,0 +1,172 @@
+"""kg.network: measures checked by hand on a small graph, and facts of the real network."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg import cli
+from kg.build import write_build
+from kg.errors import KgError
+from kg.network import (
+    brokers,
+    central,
+    cluster_projection,
+    communities,
+    explain_paths,
+    export,
+    find_node,
+    organisation_projection,
+    summary,
+    two_mode,
+    write_metrics,
+)
+from kg.query import Embedded, find, run
+from kg.store import load_store
+from kg.vocab import iri
+from tests.conftest import fixture_data
+
+
+@pytest.fixture()
+def small() -> nx.Graph:
+    """a is in X and Y, b in X, c and d in Y; computed by hand below."""
+    graph = nx.Graph()
+    for org in "abcd":
+        graph.add_node(org, kind="organisation", bipartite=0, label=org.upper(), slug=org)
+    for cluster in "XY":
+        graph.add_node(cluster, kind="cluster", bipartite=1, label=f"Cluster {cluster}", slug=cluster.lower())
+    for org, cluster in [("a", "X"), ("a", "Y"), ("b", "X"), ("c", "Y"), ("d", "Y")]:
+        graph.add_edge(org, cluster, roles=["r"], sources=[f"https://example.org/{org}{cluster}"], weight=1)
+    return graph
+
+
+def test_projections_by_hand(small: nx.Graph) -> None:
+    orgs = organisation_projection(small)
+    assert sorted(orgs.edges(data="weight")) == [("a", "b", 1), ("a", "c", 1), ("a", "d", 1), ("c", "d", 1)]
+    assert sorted(cluster_projection(small).edges(data="weight")) == [("X", "Y", 1)]
+    assert "bipartite" not in orgs.nodes["a"]
+
+
+def test_measures_by_hand(small: nx.Graph) -> None:
+    orgs = organisation_projection(small)
+    assert dict(central(orgs, measure="degree", top=4)) == pytest.approx(
+        {"a": 1.0, "c": 2 / 3, "d": 2 / 3, "b": 1 / 3}
+    )
+    # a lies on the only shortest paths b-c and b-d: 2 of the 3 pairs not involving it
+    assert central(orgs, measure="betweenness", top=1) == [("a", pytest.approx(2 / 3))]
+    assert dict(central(orgs, measure="weighted-degree", top=4)) == {"a": 3, "c": 2, "d": 2, "b": 1}
+    top = brokers(orgs, top=2)
+    assert top[0].node == "a" and top[0].splits and not top[1].splits
+    s = summary(orgs)
+    assert (s.nodes, s.edges, s.components, round(s.density, 4)) == (4, 4, 1, round(4 / 6, 4))
+    # in the two-mode graph, degree is normalised by the size of the other side
+    assert dict(central(small, measure="degree", top=6))["a"] == 1.0
+    assert dict(central(small, measure="degree", top=6))["Y"] == 0.75
+
+
+def test_communities_cover_every_organisation_once(small: nx.Graph) -> None:
+    found = communities(organisation_projection(small), small, seed=1)
+    members = [m for c in found for m in c.members]
+    assert sorted(members) == ["a", "b", "c", "d"]
+    assert found == communities(organisation_projection(small), small, seed=1)  # a fixed seed repeats
+
+
+def test_path_is_explained_step_by_step(small: nx.Graph) -> None:
+    [chain] = explain_paths(small, "b", "d")
+    assert [(s.organisation, s.cluster, s.towards_cluster) for s in chain] == [
+        ("b", "X", True),
+        ("a", "X", False),
+        ("a", "Y", True),
+        ("d", "Y", False),
+    ]
+    assert chain[0].sources == ("https://example.org/bX",)
+
+
+def test_no_path_is_a_clear_error(small: nx.Graph) -> None:
+    small.add_node("e", kind="organisation", label="E", slug="e")
+    with pytest.raises(KgError, match="no chain of shared clusters links B and E"):
+        explain_paths(small, "b", "e")
+
+
+def test_find_node_by_slug_label_and_suggestion(small: nx.Graph) -> None:
+    assert find_node(small, "a") == "a"
+    assert find_node(small, "cluster x") == "X"
+    with pytest.raises(KgError, match=r"did you mean 'Cluster Y' or 'Cluster X'"):
+        find_node(small, "Cluster Z")
+
+
+@pytest.fixture(scope="module")
+def real(real_build: Path) -> nx.Graph:
+    return two_mode(load_store(real_build))
+
+
+def test_real_two_mode_graph(real: nx.Graph, tmp_path: Path) -> None:
+    polimi = iri("organisation", "politecnico-di-milano")
+    assert (
+        real.nodes[polimi]["type"] == "university" and real.nodes[polimi]["label"] == "Politecnico di Milano"
+    )
+    edge = real.edges[polimi, iri("cluster", "lgca")]
+    assert "https://w3id.org/lombardia-kg/ontology#FoundingMember" in edge["roles"] and edge["sources"]
+    # the disputed founder stays out of the network
+    assert not real.has_edge(
+        iri("organisation", "universita-degli-studi-di-pavia"), iri("cluster", "cosmetica")
+    )
+    ranked = central(organisation_projection(real), measure="degree", top=1)
+    assert ranked[0][0] == polimi  # the organisation in the most clusters is the best connected
+
+
+def test_real_path_every_step_sourced(real: nx.Graph) -> None:
+    chains = explain_paths(
+        real, iri("organisation", "confindustria-varese"), iri("organisation", "ancorotti-cosmetics"), limit=3
+    )
+    assert chains and all(step.sources for chain in chains for step in chain)
+    assert all(len(chain) == len(chains[0]) for chain in chains)
+
+
+def test_exports_read_back(real: nx.Graph, tmp_path: Path) -> None:
+    files = export(real, tmp_path)
+    assert len(files) == 9
+    for name, graph in [("two-mode", real), ("organisations", organisation_projection(real))]:
+        for reader, suffix in ((nx.read_graphml, "graphml"), (nx.read_gexf, "gexf")):
+            back = reader(tmp_path / f"{name}.{suffix}")
+            assert (back.number_of_nodes(), back.number_of_edges()) == (
+                graph.number_of_nodes(),
+                graph.number_of_edges(),
+            )
+        with (tmp_path / f"{name}-edges.csv").open() as stream:
+            assert sum(1 for _ in csv.DictReader(stream)) == graph.number_of_edges()
+
+
+def test_write_back_lets_sparql_rank(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    write_build(fixture_data("good", tmp_path), build)
+    count = write_metrics(two_mode(load_store(build)), build / "metrics.ttl", day="2026-11-25")
+    assert count > 0
+    engine = Embedded(load_store(build))
+    query = find("bridges")
+    query.text = """SELECT ?org ?d ?day WHERE { ?org lkg:degreeCentrality ?d ; lkg:networkMetrics ?run .
+                    ?run <http://purl.org/dc/terms/created> ?day } ORDER BY DESC(?d)"""
+    rows = run(query, {}, engine).rows
+    assert rows[0][0].value == iri("organisation", "politecnico-di-milano")  # type: ignore[union-attr]
+    assert rows[0][2].value == "2026-11-25"  # type: ignore[union-attr]
+    write_build(fixture_data("good", tmp_path / "again"), build)  # a new build drops stale measures
+    assert not (build / "metrics.ttl").exists()
+
+
+def test_network_commands(real_build: Path) -> None:
+    runner = CliRunner()
+    base = ["--build", str(real_build)]
+    out = runner.invoke(
+        cli.main,
+        ["network", "path", "Confindustria Varese", "ancorotti-cosmetics", *base],
+        catch_exceptions=False,
+    )
+    assert out.exit_code == 0 and "source: https://" in out.output and "→" in out.output
+    bad = runner.invoke(cli.main, ["network", "ego", "Politecnico di Milanoo", *base])
+    assert bad.exit_code == 1 and "did you mean 'Politecnico di Milano'" in bad.stderr
+    table = runner.invoke(cli.main, ["network", "summary", "--format", "csv", *base], catch_exceptions=False)
+    assert table.output.splitlines()[0] == "graph,nodes,edges,density,components,largest component,max degree"
