@@ -679,3 +679,188 @@ def network_export(out_dir: Path, build_dir: Path, data_dir: Path) -> None:
 
     for path in export(_two_mode(build_dir, data_dir), out_dir):
         click.echo(f"wrote {path}")
+
+
+# --------------------------------------------------------------------------- kg viz
+
+
+def _viz_options(function: F) -> F:
+    function = click.option("--embed", is_flag=True, help="Also print an <iframe> snippet for the page.")(
+        function
+    )
+    function = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["html", "png", "svg"]),
+        default="html",
+        show_default=True,
+        help="An interactive page, or a still image.",
+    )(function)
+    function = click.option("--title", help="Title shown on the map.")(function)
+    function = click.option(
+        "--out",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Output file (default build/maps/KIND.html).",
+    )(function)
+    function = click.option(
+        "--lang",
+        type=click.Choice(["it", "en"]),
+        default="it",
+        show_default=True,
+        help="Language of labels and texts.",
+    )(function)
+    function = data_option(function)
+    return build_option(function)
+
+
+def _draw(
+    kind: str,
+    build_dir: Path,
+    data_dir: Path,
+    lang: str,
+    out: Path | None,
+    title: str | None,
+    fmt: str,
+    embed: bool,
+    name: str | None = None,
+    depth: int = 1,
+) -> None:
+    import datetime
+
+    from kg.network import CLUSTER_KIND, ORG_KIND, find_node, two_mode
+    from kg.store import ensure_build, load_store, select
+    from kg.viz import cluster_map, clusters_map, ecosystem_map, ego_map, write
+
+    build = ensure_build(build_dir, data_dir)
+    store = load_store(build)
+    two = two_mode(store, disputed=True)
+    sources = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a foaf:Document }")[0]["n"]
+    day = datetime.date.fromtimestamp((build / "kg.nt").stat().st_mtime).isoformat()
+    caption = TEXTS_CAPTION[lang].format(date=day, sources=getattr(sources, "value", 0))
+    if kind == "ecosystem":
+        spec = ecosystem_map(two, lang=lang, title=title, caption=caption)
+    elif kind == "cluster":
+        spec = cluster_map(
+            two, find_node(two, str(name), kind=CLUSTER_KIND), lang=lang, title=title, caption=caption
+        )
+    elif kind == "ego":
+        spec = ego_map(
+            two,
+            find_node(two, str(name), kind=ORG_KIND),
+            depth=depth,
+            lang=lang,
+            title=title,
+            caption=caption,
+        )
+    else:
+        spec = clusters_map(two, lang=lang, title=title, caption=caption)
+    suffix = f"-{find_node(two, str(name)).rsplit('/', 1)[-1]}" if name else ""
+    target = out or build / "maps" / f"{kind}{suffix}.{fmt}"
+    write(spec, target, fmt=fmt)
+    click.echo(f"wrote {target} ({len(spec.nodes)} nodes, {len(spec.edges)} edges)")
+    if embed:
+        import html
+
+        click.echo(
+            f'<iframe src="{html.escape(target.name)}" title="{html.escape(spec.title)}" width="100%"'
+            ' height="760" style="border:0" loading="lazy"></iframe>'
+        )
+
+
+TEXTS_CAPTION = {
+    "it": "Dati al {date}: {sources} fonti pubbliche, citate per ogni legame.",
+    "en": "Data as of {date}: {sources} public sources, cited for every tie.",
+}
+
+
+@main.group("viz")
+def viz_group() -> None:
+    """Maps of who partners with whom: self-contained HTML pages (offline) or still images.
+
+    \b
+    Example:
+        kg viz ecosystem
+        kg viz cluster cosmetica --lang en --out cosmetics.html --embed
+    """
+
+
+@viz_group.command("ecosystem")
+@_viz_options
+def viz_ecosystem(
+    build_dir: Path, data_dir: Path, lang: str, out: Path | None, title: str | None, fmt: str, embed: bool
+) -> None:
+    """Every organisation and cluster, sized by how many ties they have.
+
+    \b
+    Example:
+        kg viz ecosystem --out ecosistema.html
+        kg viz ecosystem --format png --out ecosistema.png
+    """
+    _draw("ecosystem", build_dir, data_dir, lang, out, title, fmt, embed)
+
+
+@viz_group.command("cluster")
+@click.argument("name")
+@_viz_options
+def viz_cluster(
+    name: str,
+    build_dir: Path,
+    data_dir: Path,
+    lang: str,
+    out: Path | None,
+    title: str | None,
+    fmt: str,
+    embed: bool,
+) -> None:
+    """One cluster and its members; disputed claims drawn dashed.
+
+    \b
+    Example:
+        kg viz cluster cosmetica
+        kg viz cluster "Lombardia Aerospace Cluster" --lang en
+    """
+    _draw("cluster", build_dir, data_dir, lang, out, title, fmt, embed, name=name)
+
+
+@viz_group.command("ego")
+@click.argument("name")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    help="How many clusters away from the organisation.",
+)
+@_viz_options
+def viz_ego(
+    name: str,
+    depth: int,
+    build_dir: Path,
+    data_dir: Path,
+    lang: str,
+    out: Path | None,
+    title: str | None,
+    fmt: str,
+    embed: bool,
+) -> None:
+    """One organisation's neighbourhood: its clusters and their members.
+
+    \b
+    Example:
+        kg viz ego "Politecnico di Milano" --depth 2
+    """
+    _draw("ego", build_dir, data_dir, lang, out, title, fmt, embed, name=name, depth=depth)
+
+
+@viz_group.command("clusters")
+@_viz_options
+def viz_clusters(
+    build_dir: Path, data_dir: Path, lang: str, out: Path | None, title: str | None, fmt: str, embed: bool
+) -> None:
+    """The clusters, linked by the members they share (wider = more shared members).
+
+    \b
+    Example:
+        kg viz clusters --format svg --out clusters.svg
+    """
+    _draw("clusters", build_dir, data_dir, lang, out, title, fmt, embed)

@@ -66,20 +66,22 @@ def _value(term: object) -> str:
     return "" if term is None else str(getattr(term, "value", term))
 
 
-def two_mode(store: ox.Store) -> nx.Graph:
+def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
     """The organisations–clusters graph, with membership roles, dates and sources on each edge.
 
-    Edge attributes: ``roles`` (IRIs), ``role_labels`` are left to the caller;
-    ``starts``, ``ends`` (dates as text, ``open`` for running ones) and ``sources`` (URLs),
-    all sorted lists, and ``weight`` 1.
+    Edge attributes, all sorted lists: ``roles`` (role IRIs), ``starts`` and ``ends``
+    (dates as text; ``open`` for a running membership), ``sources`` (page URLs); and
+    ``weight`` 1. With ``disputed=True`` the disputed memberships are kept too, as edges
+    whose ``disputed_by`` lists the pages that contradict them (for maps, which show
+    them as such); measures use the default, without them.
     """
     rows = select(
         store,
-        """SELECT ?org ?cluster ?role ?start ?endDate ?ongoing ?source WHERE {
+        """SELECT ?org ?cluster ?role ?start ?endDate ?ongoing ?source ?against WHERE {
              ?m a org:Membership ; org:member ?org ; org:organization ?cluster ; org:role ?role ;
                 dcterms:source ?source .
              ?cluster a lkg:Cluster .
-             FILTER NOT EXISTS { ?m lkg:disputedBy ?against }
+             OPTIONAL { ?m lkg:disputedBy ?against }
              OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth
                                                                 |time:inXSDgYear) ?start }
              OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear)
@@ -89,17 +91,26 @@ def two_mode(store: ox.Store) -> nx.Graph:
     )
     graph = nx.Graph()
     edges: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    confirmed: set[tuple[str, str]] = set()
     for row in rows:
+        if row["against"] is not None and not disputed:
+            continue
         key = (_value(row["org"]), _value(row["cluster"]))
         edge = edges[key]
         edge["roles"].add(_value(row["role"]))
         edge["sources"].add(_value(row["source"]))
+        if row["against"] is not None:
+            edge["disputed_by"].add(_value(row["against"]))
+        else:
+            confirmed.add(key)
         if row["start"] is not None:
             edge["starts"].add(_value(row["start"]))
         if row["endDate"] is not None:
             edge["ends"].add(_value(row["endDate"]))
         elif _value(row["ongoing"]) == "true":
             edge["ends"].add("open")
+    for key in confirmed:  # a tie some source confirms is not disputed as a whole
+        edges[key].pop("disputed_by", None)
     nodes = _node_attributes(store, {n for pair in edges for n in pair} | _clusters(store))
     for node, attributes in nodes.items():
         graph.add_node(node, **attributes)
@@ -117,16 +128,17 @@ def _clusters(store: ox.Store) -> set[str]:
 def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, str]]:
     wanted = sorted(nodes)
     found: dict[str, dict[str, str]] = {
-        n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": ""} for n in wanted
+        n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": "", "sources": ""}
+        for n in wanted
     }
     for start in range(0, len(wanted), 1000):
         values = " ".join(str(ox.NamedNode(n)) for n in wanted[start : start + 1000])
         rows = select(
             store,
-            f"""SELECT ?n ?label ?type ?city WHERE {{
+            f"""SELECT ?n ?label ?type ?city ?source WHERE {{
                   VALUES ?n {{ {values} }}
                   {{ ?n rdfs:label ?label }} UNION {{ ?n a ?type }}
-                  UNION {{ ?n lkg:city/rdfs:label ?city }} }}""",
+                  UNION {{ ?n lkg:city/rdfs:label ?city }} UNION {{ ?n dcterms:source ?source }} }}""",
         )
         for row in rows:
             node = found[_value(row["n"])]
@@ -140,6 +152,8 @@ def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[st
                 node["type"] = kind
             if row["city"] is not None:
                 node["city"] = _value(row["city"])
+            if row["source"] is not None:
+                node["sources"] = " ".join(sorted({*node["sources"].split(), _value(row["source"])}))
     for iri_, node in found.items():
         node["kind"] = CLUSTER_KIND if node["type"] == "cluster" else ORG_KIND
         node["label"] = node["label"] or node["label_en"] or iri_.rsplit("/", 1)[-1]
