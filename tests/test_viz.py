@@ -76,7 +76,8 @@ class Visit:
                 """() => { const c = document.querySelector('#map canvas');
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                    let n = 0;
-                   for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240)) n++;
+                   for (let i = 0; i < d.length; i += 4)
+                     if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240)) n++;
                    return n; }"""
             )
         )
