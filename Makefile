@@ -1,5 +1,6 @@
 # One command sets up and runs the main job, one sets up and runs the tests.
-#   make run    create .venv, install, build the graph, print its summary and one query
+#   make run    create .venv, install, build the graph, print its summary and one query,
+#               and write the ecosystem map (build/maps/ecosystem.html)
 #   make test   create .venv, install with test tools, lint, type-check, run every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/kg build
 	$(BIN)/kg query run bridges
+	$(BIN)/kg viz ecosystem
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check kg tests

@@ -1,0 +1,57 @@
+"""How big a map stays usable: python bench/viz_scale.py [N ...]
+
+For synthetic ecosystems of N organisations (the shape of bench/network_scale.py), times
+the layout, writing the HTML page, and drawing it in headless Chromium (from navigation
+to the first complete drawing), median of 3 runs. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from network_scale import synthetic  # type: ignore[import-not-found]
+
+from kg.viz import chromium, ecosystem_map, write
+
+
+def label(graph):  # type: ignore[no-untyped-def]
+    for node, data in graph.nodes(data=True):
+        data.update(label=f"Synthetic {node}", slug=node, type="cluster" if data["kind"] == "cluster" else "company")
+    return graph
+
+
+def main(sizes: list[int]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print("| organisations | nodes | layout + page s | page MB | drawn in Chromium s |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium(), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        for n in sizes:
+            graph = label(synthetic(n))
+            out = Path(folder) / f"map-{n}.html"
+            builds, draws = [], []
+            for _ in range(3):
+                start = time.perf_counter()
+                write(ecosystem_map(graph, caption="synthetic"), out)
+                builds.append(time.perf_counter() - start)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(out.as_uri())
+                page.wait_for_selector("body[data-drawn=true]", timeout=120_000)
+                draws.append(time.perf_counter() - start)
+                page.close()
+            size = out.stat().st_size / 1e6
+            print(f"| {n:,} | {graph.number_of_nodes():,} | {statistics.median(builds):.2f} | {size:.1f}"
+                  f" | {statistics.median(draws):.2f} |")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1_000, 5_000, 20_000])
