@@ -109,7 +109,13 @@ def main() -> None:
     help="Directory for kg.ttl, kg.nt and kg.jsonld.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too (an act without a date, ...).")
-def build_command(data_dir: Path, out_dir: Path, strict: bool) -> None:
+@click.option(
+    "--reason",
+    "with_reasoner",
+    is_flag=True,
+    help="Also run the OWL reasoner (HermiT, needs Java) and write inferred.ttl.",
+)
+def build_command(data_dir: Path, out_dir: Path, strict: bool, with_reasoner: bool) -> None:
     """Validate data/, convert it to RDF, check the SHACL shapes and write the build.
 
     The outputs are replaced only when every check passes; the same data gives
@@ -126,6 +132,16 @@ def build_command(data_dir: Path, out_dir: Path, strict: bool) -> None:
     for path in report.files:
         click.echo(f"wrote {path}")
     click.echo(report.summary())
+    if with_reasoner:
+        from kg.reason import reason, write_inferred
+
+        result = reason(out_dir, data_dir=data_dir)
+        if not result.consistent:
+            raise KgError(result.problems)
+        click.echo(
+            f"consistent (HermiT, {result.seconds:.1f} s); wrote {write_inferred(result, out_dir)}"
+            f" ({len(result.inferred)} inferred triples)"
+        )
 
 
 @main.command("validate")
@@ -864,3 +880,44 @@ def viz_clusters(
         kg viz clusters --format svg --out clusters.svg
     """
     _draw("clusters", build_dir, data_dir, lang, out, title, fmt, embed)
+
+
+@main.command("reason")
+@click.option(
+    "--write", is_flag=True, help="Save the inferred triples to BUILD/inferred.ttl (queries load it)."
+)
+@click.option("--show", is_flag=True, help="List every inferred triple, not only the counts.")
+@build_option
+@data_option
+def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> None:
+    """OWL 2 reasoning with HermiT: is the graph consistent, and what does it imply?
+
+    An inconsistency is explained in plain words at the record it comes from.
+    Needs Java 17.
+
+    \b
+    Example:
+        kg reason
+        kg reason --write --show
+    """
+    from kg.reason import reason, write_inferred
+    from kg.store import ensure_build
+
+    result = reason(ensure_build(build_dir, data_dir), data_dir=data_dir)
+    if not result.consistent:
+        click.echo("The graph is inconsistent:", err=True)
+        raise KgError(result.problems)
+    click.echo(f"consistent (HermiT, {result.seconds:.1f} s)")
+    for cls in result.unsatisfiable:
+        click.echo(f"unsatisfiable class: {cls}")
+    click.echo(f"{len(result.inferred)} inferred triples")
+    for what, count in result.counts().items():
+        click.echo(f"  {what:<40}{count}")
+    if show:
+        from kg.vocab import compact
+
+        for triple in result.inferred:
+            parts = (triple.subject, triple.predicate, triple.object)
+            click.echo(" ".join(compact(str(getattr(term, "value", term))) for term in parts))
+    if write:
+        click.echo(f"wrote {write_inferred(result, build_dir)}")
