@@ -250,7 +250,7 @@ def explain(
         if origin is not None:
             from kg.model import problem_at
 
-            field_name = "type" if "typed both" in message else "posts"
+            field_name = "type" if "typed both" in message else "id"
             problems.append(problem_at(origin.record, (*origin.loc, field_name), message))
         else:
             problems.append(Problem(None, None, compact(subject), message))
