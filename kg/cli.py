@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -731,6 +731,7 @@ def _viz_options(function: F) -> F:
 
 def _draw(
     kind: str,
+    *,
     build_dir: Path,
     data_dir: Path,
     lang: str,
@@ -802,9 +803,7 @@ def viz_group() -> None:
 
 @viz_group.command("ecosystem")
 @_viz_options
-def viz_ecosystem(
-    build_dir: Path, data_dir: Path, lang: str, out: Path | None, title: str | None, fmt: str, embed: bool
-) -> None:
+def viz_ecosystem(**options: Any) -> None:
     """Every organisation and cluster, sized by how many ties they have.
 
     \b
@@ -812,22 +811,13 @@ def viz_ecosystem(
         kg viz ecosystem --out ecosistema.html
         kg viz ecosystem --format png --out ecosistema.png
     """
-    _draw("ecosystem", build_dir, data_dir, lang, out, title, fmt, embed)
+    _draw("ecosystem", **options)
 
 
 @viz_group.command("cluster")
 @click.argument("name")
 @_viz_options
-def viz_cluster(
-    name: str,
-    build_dir: Path,
-    data_dir: Path,
-    lang: str,
-    out: Path | None,
-    title: str | None,
-    fmt: str,
-    embed: bool,
-) -> None:
+def viz_cluster(**options: Any) -> None:
     """One cluster and its members; disputed claims drawn dashed.
 
     \b
@@ -835,7 +825,7 @@ def viz_cluster(
         kg viz cluster cosmetica
         kg viz cluster "Lombardia Aerospace Cluster" --lang en
     """
-    _draw("cluster", build_dir, data_dir, lang, out, title, fmt, embed, name=name)
+    _draw("cluster", **options)
 
 
 @viz_group.command("ego")
@@ -848,38 +838,26 @@ def viz_cluster(
     help="How many clusters away from the organisation.",
 )
 @_viz_options
-def viz_ego(
-    name: str,
-    depth: int,
-    build_dir: Path,
-    data_dir: Path,
-    lang: str,
-    out: Path | None,
-    title: str | None,
-    fmt: str,
-    embed: bool,
-) -> None:
+def viz_ego(**options: Any) -> None:
     """One organisation's neighbourhood: its clusters and their members.
 
     \b
     Example:
         kg viz ego "Politecnico di Milano" --depth 2
     """
-    _draw("ego", build_dir, data_dir, lang, out, title, fmt, embed, name=name, depth=depth)
+    _draw("ego", **options)
 
 
 @viz_group.command("clusters")
 @_viz_options
-def viz_clusters(
-    build_dir: Path, data_dir: Path, lang: str, out: Path | None, title: str | None, fmt: str, embed: bool
-) -> None:
+def viz_clusters(**options: Any) -> None:
     """The clusters, linked by the members they share (wider = more shared members).
 
     \b
     Example:
         kg viz clusters --format svg --out clusters.svg
     """
-    _draw("clusters", build_dir, data_dir, lang, out, title, fmt, embed)
+    _draw("clusters", **options)
 
 
 @main.command("reason")
