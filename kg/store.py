@@ -101,7 +101,7 @@ def oxigraph_binary() -> str:
     found = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if not found:
         raise KgError(
-            [Problem(Path("oxigraph"), None, "-", "the oxigraph server is missing: pip install oxigraph")]
+            [Problem(None, None, "oxigraph", "the server program is missing: pip install oxigraph")]
         )
     return found
 
