@@ -899,3 +899,29 @@ def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> 
             click.echo(" ".join(compact(str(getattr(term, "value", term))) for term in parts))
     if write:
         click.echo(f"wrote {write_inferred(result, build_dir)}")
+
+
+@main.command("synth")
+@click.option(
+    "--organisations", "count", type=click.IntRange(10), required=True, help="How many organisations."
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same files.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory to write (a data/ of its own).",
+)
+def synth_command(count: int, seed: int, out_dir: Path) -> None:
+    """Write a synthetic ecosystem in data/'s format, for benchmarks only (marked synthetic everywhere).
+
+    \b
+    Example:
+        kg synth --organisations 10000 --out /tmp/synthetic
+        kg build --data /tmp/synthetic --out /tmp/synthetic-build
+    """
+    from kg.synth import synthesise
+
+    counts = synthesise(count, out_dir, seed=seed)
+    click.echo(f"wrote {out_dir}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))

@@ -18,11 +18,12 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar, Union, cast
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -32,10 +33,6 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
 )
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kg.errors import KgError, Problem
 
@@ -499,34 +496,105 @@ _SECTIONS: dict[str, tuple[type[_Record], str]] = {
 # --------------------------------------------------------------------------- YAML
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that leaves dates as text, so parse_date sees them."""
+class LineMap(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers the line of itself and of each key (0-based)."""
+
+    line: int = 0
+    key_lines: dict[object, int]
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda self, node: self.construct_scalar(node),
-)
+class LineSeq(list):  # type: ignore[type-arg]
+    """A YAML sequence that remembers the line of itself and of each item (0-based)."""
+
+    line: int = 0
+    item_lines: list[int]
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    return yaml
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
+MAX_ALIASES = 1000
+"""Aliases allowed in one file: enough for a curator's anchors, too few for a YAML bomb."""
+
+
+class _Unsafe(ValueError):
+    """A document we refuse to read, at a line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _scalar(node: yaml.ScalarNode) -> object:
+    """A scalar as YAML 1.2's core schema reads it: yes/no/on/off stay text, dates stay text."""
+    value = node.value
+    if node.tag == "tag:yaml.org,2002:int":
+        try:
+            return int(value.replace("_", ""), 10)
+        except ValueError:
+            return value
+    if node.tag == "tag:yaml.org,2002:float":
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        return None
+    if node.tag == "tag:yaml.org,2002:bool" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _plain_data(root: yaml.Node) -> object:
+    """Python values with line numbers from a composed YAML node tree.
+
+    Duplicate keys are errors; an alias may be used at most `MAX_ALIASES` times in a
+    file, so a "billion laughs" document stops at once instead of filling memory.
+    """
+    seen: set[int] = set()
+    aliases = 0
+
+    def convert(node: yaml.Node) -> object:
+        nonlocal aliases
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in seen:
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise _Unsafe(node.start_mark.line, f"more than {MAX_ALIASES} YAML aliases: not read")
+            seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            mapping = LineMap()
+            mapping.line = node.start_mark.line
+            mapping.key_lines = {}
+            for key_node, value_node in node.value:
+                key = convert(key_node)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise _Unsafe(key_node.start_mark.line, "a key must be plain text")
+                if key in mapping:
+                    raise _Unsafe(key_node.start_mark.line, f'duplicate key: found duplicate key "{key}"')
+                mapping.key_lines[key] = key_node.start_mark.line
+                mapping[key] = convert(value_node)
+            return mapping
+        if isinstance(node, yaml.SequenceNode):
+            sequence = LineSeq(convert(item) for item in node.value)
+            sequence.line = node.start_mark.line
+            sequence.item_lines = [item.start_mark.line for item in node.value]
+            return sequence
+        return _scalar(node)  # type: ignore[arg-type]
+
+    return convert(root)
 
 
 def _line_of(node: object, loc: Sequence[str | int]) -> int | None:
     """1-based line of the deepest part of ``loc`` present in ``node``."""
-    if not isinstance(node, (CommentedMap, CommentedSeq)):
+    if not isinstance(node, (LineMap, LineSeq)):
         return None
-    line: int = node.lc.line
+    line: int = node.line
     current: object = node
     for part in loc:
-        if isinstance(current, CommentedMap) and part in current:
-            line = current.lc.key(part)[0]
+        if isinstance(current, LineMap) and part in current:
+            line = current.key_lines[part]
             current = current[part]
-        elif isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current):
-            line = current.lc.item(part)[0]
+        elif isinstance(current, LineSeq) and isinstance(part, int) and 0 <= part < len(current):
+            line = current.item_lines[part]
             current = current[part]
         else:
             break
@@ -580,9 +648,9 @@ def _plain(error: dict[str, object], model: type[BaseModel], loc: tuple[str | in
 
 
 def _describe(value: object) -> str:
-    if isinstance(value, (CommentedMap, dict)):
+    if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, (CommentedSeq, list)):
+    if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
@@ -607,28 +675,30 @@ def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseMode
     return current
 
 
-def _read(path: Path, shown: Path, problems: list[Problem]) -> CommentedMap | None:
+def _read(path: Path, shown: Path, problems: list[Problem]) -> LineMap | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         problems.append(Problem(shown, None, "-", f"not UTF-8 text ({error.reason})"))
         return None
     try:
-        document = _yaml().load(text)
-    except MarkedYAMLError as error:
+        root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe loader, composing nodes only
+        document = None if root is None else _plain_data(root)
+    except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(filter(None, [error.context, error.problem])) or "invalid YAML"
-        if "duplicate key" in what:
-            what = f"duplicate key: {error.problem}"
         problems.append(Problem(shown, line, "-", f"invalid YAML: {what}"))
         return None
-    except YAMLError as error:
+    except _Unsafe as error:
+        problems.append(Problem(shown, error.line + 1, "-", f"invalid YAML: {error}"))
+        return None
+    except (yaml.YAMLError, RecursionError) as error:
         problems.append(Problem(shown, None, "-", f"invalid YAML: {error}"))
         return None
     if document is None:
         return None
-    if not isinstance(document, CommentedMap):
+    if not isinstance(document, LineMap):
         problems.append(Problem(shown, 1, "-", f"expected a mapping with keys {', '.join(_SECTIONS)}"))
         return None
     return document
@@ -662,10 +732,10 @@ def _place(record: _Record, shown: Path, node: object) -> None:
     record._node = node
     for name in type(record).model_fields:
         value = getattr(record, name)
-        if isinstance(value, list) and isinstance(node, CommentedMap):
+        if isinstance(value, list) and isinstance(node, LineMap):
             items = node.get(name)
             for index, item in enumerate(value):
-                if isinstance(item, _Record) and isinstance(items, CommentedSeq):
+                if isinstance(item, _Record) and isinstance(items, LineSeq):
                     _place(item, shown, items[index])
 
 
@@ -723,7 +793,7 @@ def load_data(root: Path | str) -> Dataset:
                 problems.append(
                     Problem(
                         path,
-                        document.lc.key(key)[0] + 1,
+                        document.key_lines[key] + 1,
                         str(key),
                         f"unknown section '{key}'"
                         + (
@@ -737,10 +807,10 @@ def load_data(root: Path | str) -> Dataset:
             model, attr = _SECTIONS[key]
             if key == "cluster":
                 items = [node]
-            elif isinstance(node, CommentedSeq):
+            elif isinstance(node, LineSeq):
                 items = list(node)
             else:
-                line = document.lc.key(key)[0] + 1
+                line = document.key_lines[key] + 1
                 problems.append(
                     Problem(path, line, str(key), f"wrong type: expected a list, got {_describe(node)}")
                 )
@@ -749,7 +819,7 @@ def load_data(root: Path | str) -> Dataset:
                 record = _validate(model, item, path, problems)
                 if record is not None:
                     getattr(dataset, attr).append(record)
-                elif isinstance(item, CommentedMap) and isinstance(item.get("id"), str):
+                elif isinstance(item, LineMap) and isinstance(item.get("id"), str):
                     broken.setdefault(attr, set()).add(item["id"])
     _Checker(dataset, problems, broken, unreadable).run()
     if problems:
@@ -903,11 +973,10 @@ class _Checker:
         loc: tuple[str | int, ...],
         value: str,
         kind: str,
-        known: Iterable[str],
+        known: Collection[str],
         *sections: str,
     ) -> None:
-        """``value`` names a record of ``kind`` among ``known``."""
-        known = set(known)
+        """``value`` names a record of ``kind`` among ``known`` (a set or a dict: O(1) lookups)."""
         if value in known or self.unreadable or any(value in self.broken.get(s, ()) for s in sections):
             return
         hint = _suggest(value, known, {k: v for k, v in self.names.items() if v in known})
