@@ -469,16 +469,15 @@ class Dataset:
     acts: list[Act] = field(default_factory=list)
     schemes: list[Scheme] = field(default_factory=list)
 
+    _by_ref: dict[str, Source] = field(default_factory=dict, repr=False)
+
     def source_for(self, ref: str) -> Source:
         """The source a record cites, by id or URL (references are checked on load)."""
-        return self._sources_by_ref()[ref]
-
-    def _sources_by_ref(self) -> dict[str, Source]:
-        index: dict[str, Source] = {}
-        for source in self.sources:
-            index[source.id] = source
-            index[source.url] = source
-        return index
+        if len(self._by_ref) < len(self.sources):  # built once, when first asked
+            for source in self.sources:
+                self._by_ref[source.id] = source
+                self._by_ref[source.url] = source
+        return self._by_ref[ref]
 
 
 # What each top-level key of a file holds; ``cluster`` is one mapping, the rest lists.

@@ -11,6 +11,7 @@ come from data/, so an IRI does not change when a label does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -243,6 +244,7 @@ _DATATYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 _INSTANT_PROPERTY = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
 
 
+@functools.lru_cache(maxsize=100_000)
 def _n(term: str) -> ox.NamedNode:
     return ox.NamedNode(term)
 

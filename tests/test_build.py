@@ -123,3 +123,20 @@ def test_ensure_build_rebuilds_only_when_data_is_newer(tmp_path: Path) -> None:
     os.utime(data / "people.yaml", ns=(first + 10**9, first + 10**9))
     ensure_build(out, data)
     assert nt.stat().st_mtime_ns > first
+
+
+@pytest.mark.parametrize("case", ["good", "call_without_closes", "act_without_date", "no-roles", "real"])
+def test_shapes_compiled_to_sparql_agree_with_pyshacl(case: str, tmp_path: Path) -> None:
+    from kg.build import check_shapes
+    from kg.model import load_data
+    from kg.rdf import to_triples
+
+    data = ROOT / "data" if case == "real" else fixture_data("good" if case == "no-roles" else case, tmp_path)
+    triples, origins = to_triples(load_data(data))
+    if case == "no-roles":  # violations, not only warnings
+        triples = [t for t in triples if t.predicate.value != "http://www.w3.org/ns/org#role"]
+    reference = check_shapes(triples, origins, engine="pyshacl")
+    compiled = check_shapes(triples, origins, engine="sparql")
+    assert compiled == reference
+    if case != "good":
+        assert reference[0] or reference[1]  # the case does find something
