@@ -584,8 +584,8 @@ def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:
     Returns
     -------
     tuple of (list of pyoxigraph.Triple, dict)
-        Triples in N-Triples order (so outputs are byte-identical for the same
-        data), and for each resource IRI the record it came from.
+        The triples, in no particular order (`kg.build.canonical` sorts them), and
+        for each resource IRI the record it came from.
     """
     w = _Writer(data)
     for org in data.organisations:
@@ -599,7 +599,7 @@ def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:
     for scheme in data.schemes:
         _scheme(w, scheme)
     _source_documents(w)
-    return sorted(w.triples, key=str), w.origins
+    return list(w.triples), w.origins
 
 
 def iter_terms() -> Iterator[str]:
