@@ -198,11 +198,10 @@ def canonical(triples: list[ox.Triple]) -> bytes:
 def _convert(data_dir: Path, *, strict: bool) -> tuple[bytes, list[ox.Triple], list[Problem]]:
     triples, origins = to_triples(load_data(data_dir))
     ntriples = canonical(triples)
-    ordered = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    violations, warnings = check_shapes(ordered, origins, ntriples=ntriples)
+    violations, warnings = check_shapes(triples, origins, ntriples=ntriples)
     if violations or (strict and warnings):
         raise KgError(violations + (warnings if strict else []))
-    return ntriples, ordered, warnings
+    return ntriples, triples, warnings
 
 
 def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> BuildReport:
@@ -256,7 +255,10 @@ def write_build(
             handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
             staged.append((Path(temp_name), out / name))
             with os.fdopen(handle, "wb") as stream:
-                stream.write(ntriples if fmt is ox.RdfFormat.N_TRIPLES else serialize(triples, fmt))
+                if fmt is ox.RdfFormat.N_TRIPLES:
+                    stream.write(ntriples)
+                else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
+                    stream.write(serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt))
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp_name, mode)
@@ -276,7 +278,7 @@ def _umask() -> int:
     return current
 
 
-def serialize(triples: list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+def serialize(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """The sorted triples in ``fmt``; Turtle gets the project's prefixes in a fixed order.
 
     Examples
