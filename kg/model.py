@@ -274,13 +274,14 @@ class _Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    _path: Path = PrivateAttr(default=Path("?"))
+    # None defaults: pydantic deep-copies private defaults for every record
+    _path: Path | None = PrivateAttr(default=None)
     _node: object = PrivateAttr(default=None)
 
     @property
     def at(self) -> tuple[Path, int | None]:
         """File and line of the record's first key."""
-        return self._path, _line_of(self._node, ())
+        return self._path or Path("?"), _line_of(self._node, ())
 
 
 class Source(_Record):
@@ -509,7 +510,20 @@ class LineSeq(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
+_PLAIN = "tag:kg,plain"
+_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
+_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]+)?$")
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's C parser, with scalar types left to `_scalar` (PyYAML's regex resolver is slow)."""
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else "tag:yaml.org,2002:str"
+        return "tag:yaml.org,2002:map" if kind is yaml.MappingNode else "tag:yaml.org,2002:seq"
+
+
 MAX_ALIASES = 1000
 """Aliases allowed in one file: enough for a curator's anchors, too few for a YAML bomb."""
 
@@ -523,21 +537,23 @@ class _Unsafe(ValueError):
 
 
 def _scalar(node: yaml.ScalarNode) -> object:
-    """A scalar as YAML 1.2's core schema reads it: yes/no/on/off stay text, dates stay text."""
+    """A scalar as YAML 1.2's core schema reads it: yes/no/on/off stay text, dates stay text.
+
+    Examples
+    --------
+    >>> [_scalar(yaml.ScalarNode(_PLAIN, v)) for v in ("2026", "1.5", "true", "~", "no", "2026-02-17")]
+    [2026, 1.5, True, None, 'no', '2026-02-17']
+    """
     value = node.value
-    if node.tag == "tag:yaml.org,2002:int":
-        try:
-            return int(value.replace("_", ""), 10)
-        except ValueError:
-            return value
-    if node.tag == "tag:yaml.org,2002:float":
-        try:
-            return float(value.replace("_", ""))
-        except ValueError:
-            return value
-    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+    if node.tag != _PLAIN:  # quoted, or with an explicit tag: text
+        return value
+    if _INT.match(value):
+        return int(value.replace("_", ""), 10)
+    if _FLOAT.match(value):
+        return float(value.replace("_", ""))
+    if value in ("", "~", "null", "Null", "NULL"):
         return None
-    if node.tag == "tag:yaml.org,2002:bool" and value.lower() in ("true", "false"):
+    if value in ("true", "True", "TRUE", "false", "False", "FALSE"):
         return value.lower() == "true"
     return value
 
