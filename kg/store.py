@@ -21,8 +21,16 @@ __all__ = ["Row", "ensure_build", "load_store", "select"]
 Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
 
-def load_store(build_dir: Path | str) -> ox.Store:
-    """An in-memory Oxigraph store holding the build's kg.nt (and metrics.ttl, inferred.ttl).
+PERSIST_ABOVE = 20_000_000
+"""Builds whose kg.nt is larger (bytes; about 100,000 triples) are queried from an on-disk store."""
+
+
+def load_store(build_dir: Path | str, *, persisted: bool | None = None) -> ox.Store:
+    """An Oxigraph store holding the build's kg.nt (and metrics.ttl, inferred.ttl).
+
+    Small builds are loaded in memory (milliseconds). Large ones are opened read-only
+    from the on-disk store beside the build (`persisted_store`), which is loaded once and
+    reloaded only when the build changes, so a query does not re-parse a million triples.
 
     Raises
     ------
@@ -32,12 +40,18 @@ def load_store(build_dir: Path | str) -> ox.Store:
     path = Path(build_dir) / "kg.nt"
     if not path.is_file():
         raise KgError([Problem(path, None, "-", "no build here; run `kg build` first")])
+    if persisted if persisted is not None else path.stat().st_size > PERSIST_ABOVE:
+        return ox.Store.read_only(str(persisted_store(build_dir) / "db"))
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    for extra in EXTRAS:  # computed beside the build: network measures, inferred facts
-        if (path.parent / extra).is_file():
-            store.bulk_load(path=str(path.parent / extra), format=ox.RdfFormat.TURTLE)
+    for extra in _extras(path.parent):
+        store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE)
     return store
+
+
+def _extras(build: Path) -> list[Path]:
+    """The files computed beside the build (network measures, inferred facts) that exist."""
+    return [build / name for name in EXTRAS if (build / name).is_file()]
 
 
 def select(store: ox.Store, query: str) -> list[Row]:
@@ -107,7 +121,7 @@ def oxigraph_binary() -> str:
 
 
 def persisted_store(build_dir: Path | str) -> Path:
-    """An on-disk Oxigraph store of the build (``build/oxigraph``), reloaded when kg.nt changes.
+    """An on-disk Oxigraph store of the build (``build/oxigraph``), reloaded when the build changes.
 
     It is loaded into a temporary folder and renamed into place, so a server never
     opens a half-loaded store.
@@ -119,13 +133,17 @@ def persisted_store(build_dir: Path | str) -> Path:
     source = build / "kg.nt"
     target = build / "oxigraph"
     stamp = target / "loaded-from"
-    fingerprint = f"{source.stat().st_size}:{source.stat().st_mtime_ns}"
+    fingerprint = " ".join(
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [source, *_extras(build)]
+    )
     if stamp.is_file() and stamp.read_text() == fingerprint:
         return target
     staging = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=build))
     try:
         store = ox.Store(str(staging / "db"))
         store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        for extra in _extras(build):
+            store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE)
         store.flush()
         del store  # closes the database before another process opens it
         (staging / "loaded-from").write_text(fingerprint)

@@ -401,3 +401,21 @@ def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) 
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_persisted_store_gives_the_same_answers_and_follows_the_build(tmp_path: Path) -> None:
+    from kg.build import write_build
+
+    build = tmp_path / "build"
+    write_build(fixture_data("good", tmp_path), build)
+    memory, disk = load_store(build, persisted=False), load_store(build, persisted=True)
+    query = find("bridges")
+    query.text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    assert sorted(map(str, run(query, {}, Embedded(memory)).rows)) == sorted(
+        map(str, run(query, {}, Embedded(disk)).rows)
+    )
+    stamp = (build / "oxigraph" / "loaded-from").read_text()
+    (build / "metrics.ttl").write_text("<https://w3id.org/lombardia-kg/id/x> <http://example.org/p> 1 .\n")
+    again = load_store(build, persisted=True)  # a new file beside the build: the store is reloaded
+    assert (build / "oxigraph" / "loaded-from").read_text() != stamp
+    assert len(again) == len(disk) + 1
