@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 
 from kg.query import Embedded, bind, inline_values, library
@@ -46,9 +45,14 @@ def median_ms(action, runs: int = 5) -> float:
 def main(build: Path) -> None:
     nt = build / "kg.nt"
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    rows = [("load kg.nt", median_ms(lambda: load_store(build)),
-             median_ms(lambda: rdflib.Graph().parse(nt, format="nt")),
-             median_ms(lambda: rdflib.Graph(store="Oxigraph").parse(nt, format="nt")))]
+    rows = [
+        (
+            "load kg.nt",
+            median_ms(lambda: load_store(build)),
+            median_ms(lambda: rdflib.Graph().parse(nt, format="nt")),
+            median_ms(lambda: rdflib.Graph(store="Oxigraph").parse(nt, format="nt")),
+        )
+    ]
     store = load_store(build)
     plain = rdflib.Graph().parse(nt, format="nt")
     oxr = rdflib.Graph(store="Oxigraph")
@@ -56,12 +60,14 @@ def main(build: Path) -> None:
     engine = Embedded(store)
     for query in library():
         text = prologue + inline_values(query.text, bind(query, PARAMS.get(query.name, {}), engine))
-        rows.append((
-            query.name,
-            median_ms(lambda t=text: list(store.query(t))),
-            median_ms(lambda t=text: list(plain.query(t))),
-            median_ms(lambda t=text: list(oxr.query(t))),
-        ))
+        rows.append(
+            (
+                query.name,
+                median_ms(lambda t=text: list(store.query(t))),
+                median_ms(lambda t=text: list(plain.query(t))),
+                median_ms(lambda t=text: list(oxr.query(t))),
+            )
+        )
     print(f"triples: {len(store)}")
     print("| step | pyoxigraph ms | rdflib ms | rdflib+oxrdflib ms |")
     print("| --- | ---: | ---: | ---: |")

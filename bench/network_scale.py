@@ -48,8 +48,10 @@ def timed(action, runs: int = 3) -> tuple[float, object]:
 
 
 def main(sizes: list[int]) -> None:
-    print("| organisations | nodes | edges | build s | summary s | degree s | cluster projection s | Louvain s"
-          " | betweenness k=500 igraph s | betweenness k=500 NetworkX s |")
+    print(
+        "| organisations | nodes | edges | build s | summary s | degree s | cluster projection s | Louvain s"
+        " | betweenness k=500 igraph s | betweenness k=500 NetworkX s |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
         build, graph = timed(lambda n=n: synthetic(n), runs=1)
@@ -62,8 +64,10 @@ def main(sizes: list[int]) -> None:
         if n <= 10_000:
             seconds, _ = timed(lambda: nx.betweenness_centrality(graph, k=500, seed=42), runs=1)
             t_nx = f"{seconds:.1f}"
-        print(f"| {n:,} | {graph.number_of_nodes():,} | {graph.number_of_edges():,} | {build:.1f} | {t_summary:.2f}"
-              f" | {t_degree:.2f} | {t_projection:.2f} | {t_louvain:.2f} | {t_igraph:.1f} | {t_nx} |")
+        print(
+            f"| {n:,} | {graph.number_of_nodes():,} | {graph.number_of_edges():,} | {build:.1f} | {t_summary:.2f}"
+            f" | {t_degree:.2f} | {t_projection:.2f} | {t_louvain:.2f} | {t_igraph:.1f} | {t_nx} |"
+        )
     small = synthetic(2_000, seed=2)
     exact = nx.betweenness_centrality(small)
     for k in (100, 500):
@@ -71,8 +75,10 @@ def main(sizes: list[int]) -> None:
         error = max(abs(sampled[v] - exact[v]) for v in small)
         top = set(sorted(exact, key=exact.get, reverse=True)[:20])
         kept = len(top & set(sorted(sampled, key=sampled.get, reverse=True)[:20]))
-        print(f"\nsampling error at 2,000 organisations, k={k}: max absolute error {error:.4f}"
-              f" (largest exact value {max(exact.values()):.4f}); top-20 kept: {kept}/20")
+        print(
+            f"\nsampling error at 2,000 organisations, k={k}: max absolute error {error:.4f}"
+            f" (largest exact value {max(exact.values()):.4f}); top-20 kept: {kept}/20"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ from kg.viz import chromium, ecosystem_map, write
 
 def label(graph):  # type: ignore[no-untyped-def]
     for node, data in graph.nodes(data=True):
-        data.update(label=f"Synthetic {node}", slug=node, type="cluster" if data["kind"] == "cluster" else "company")
+        data.update(
+            label=f"Synthetic {node}", slug=node, type="cluster" if data["kind"] == "cluster" else "company"
+        )
     return graph
 
 
@@ -31,7 +33,8 @@ def main(sizes: list[int]) -> None:
     print("| ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium(), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path=chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for n in sizes:
             graph = label(synthetic(n))
@@ -48,8 +51,10 @@ def main(sizes: list[int]) -> None:
                 draws.append(time.perf_counter() - start)
                 page.close()
             size = out.stat().st_size / 1e6
-            print(f"| {n:,} | {graph.number_of_nodes():,} | {statistics.median(builds):.2f} | {size:.1f}"
-                  f" | {statistics.median(draws):.2f} |")
+            print(
+                f"| {n:,} | {graph.number_of_nodes():,} | {statistics.median(builds):.2f} | {size:.1f}"
+                f" | {statistics.median(draws):.2f} |"
+            )
         browser.close()
 
 

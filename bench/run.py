@@ -1,0 +1,279 @@
+"""The benchmark: every step of the pipeline at several sizes. python bench/run.py [N ...]
+
+For each N (default 1,000, 10,000 and 100,000 organisations) it synthesises an ecosystem
+with `kg synth`, then times each step (median of ``--runs`` runs, one run at 100,000)
+and the whole `kg build` as a separate process (wall time and peak memory). Queries run
+on the embedded engine and, where the graph is small enough to finish (N ≤ 10,000, 60 s
+per query at most), on rdflib's own engine, as a ratio in the same run.
+
+Writes bench/RESULTS.md (with the machine's description) and docs/bench-steps.png (time
+against N per step, drawn as SVG and rendered by headless Chromium when present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PARAMS = {
+    "members-of-cluster": {"cluster": "synthetic-cluster-00001"},
+    "clusters-of-organisation": {"organisation": "synthetic-organisation-0000007"},
+    "acts-of-cluster": {"cluster": "synthetic-cluster-00001"},
+    "open-calls": {"date": "2025-02-01"},
+    "members-at-date": {"cluster": "synthetic-cluster-00001", "date": "2020-06-01"},
+    "posts-at-date": {"resource": "synthetic-person-0000001", "date": "2024-05-01"},
+    "sources-of": {"resource": "synthetic-organisation-0000007"},
+}
+
+
+def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def rdflib_query_seconds(nt: Path, query: str, limit: float) -> float | None:
+    """rdflib's own engine on a graph it has already parsed (parse time excluded), or None past ``limit``."""
+    code = (
+        "import sys, time, rdflib\n"
+        "g = rdflib.Graph().parse(sys.argv[1], format='nt')\n"
+        "q = open(sys.argv[2]).read()\n"
+        "t = time.perf_counter(); list(g.query(q)); print(time.perf_counter() - t)\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".rq", delete=False) as stream:
+        stream.write(query)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(nt), stream.name],
+            capture_output=True,
+            text=True,
+            timeout=limit + 120,
+            check=False,
+        )
+        return float(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        os.unlink(stream.name)
+
+
+def measure(n: int, runs: int, folder: Path, rdflib_limit: int) -> dict[str, float | str]:
+    from kg.build import canonical, check_shapes
+    from kg.model import load_data
+    from kg.network import central, cluster_projection, organisation_projection, summary, two_mode
+    from kg.query import Embedded, bind, inline_values, library, run
+    from kg.rdf import to_triples
+    from kg.store import load_store
+    from kg.synth import synthesise
+    from kg.viz import ecosystem_map, write
+    from kg.vocab import PREFIXES
+
+    data, build = folder / f"data-{n}", folder / f"build-{n}"
+    row: dict[str, float | str] = {}
+    row["synth"], _ = timed(lambda: synthesise(n, data), 1)
+    row["YAML load + checks"], dataset = timed(lambda: load_data(data), runs)
+    row["RDF conversion"], converted = timed(lambda: to_triples(dataset), runs)  # type: ignore[arg-type]
+    triples, origins = converted  # type: ignore[misc]
+    row["canonical sort"], nt = timed(lambda: canonical(triples), runs)
+    row["SHACL"], _ = timed(lambda: check_shapes(triples, origins, ntriples=nt), runs)  # type: ignore[arg-type]
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(build)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    row["kg build (whole)"] = time.perf_counter() - start
+    row["kg build peak GB"] = (
+        f"{max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1e6:.2f}"
+    )
+    row["triples"] = f"{sum(1 for _ in (build / 'kg.nt').open('rb')):,}"
+    parse = [
+        sys.executable,
+        "-c",
+        "import rdflib, sys; rdflib.Graph().parse(sys.argv[1], format='nt')",
+        str(build / "kg.nt"),
+    ]
+    row["rdflib parse kg.nt (process)"], _ = timed(lambda: subprocess.run(parse, check=True), 1)
+    row["load into Oxigraph"], store = timed(lambda: load_store(build, persisted=False), runs)
+    engine = Embedded(store)  # type: ignore[arg-type]
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    for query in library():
+        params = PARAMS.get(query.name, {})
+        seconds, _ = timed(lambda q=query, p=params: run(q, p, engine), runs)
+        row[f"query {query.name}"] = seconds
+        if n <= rdflib_limit and query.name in ("bridges", "cluster-pairs"):
+            text = prologue + inline_values(query.text, bind(query, params, engine))
+            slow = rdflib_query_seconds(build / "kg.nt", text, 60)
+            row[f"rdflib/oxigraph {query.name}"] = f"{slow / seconds:.0f}x" if slow else "over 60 s"
+    row["network: two-mode graph"], graph = timed(lambda: two_mode(store), runs)  # type: ignore[arg-type]
+    row["network: summary"], _ = timed(lambda: summary(graph), runs)  # type: ignore[arg-type]
+    row["network: degree"], _ = timed(lambda: central(graph, measure="degree"), runs)  # type: ignore[arg-type]
+    row["network: betweenness k=500"], _ = timed(lambda: central(graph, measure="betweenness", k=500), runs)  # type: ignore[arg-type]
+    row["network: cluster projection"], clusters = timed(lambda: cluster_projection(graph), runs)  # type: ignore[arg-type]
+    if n <= 10_000:
+        row["network: organisation projection"], _ = timed(lambda: organisation_projection(graph), runs)  # type: ignore[arg-type]
+    if n <= 20_000:
+        row["map: ecosystem page"], _ = timed(
+            lambda: write(ecosystem_map(graph), folder / f"map-{n}.html"), runs
+        )  # type: ignore[arg-type]
+    return row
+
+
+def plot(results: dict[int, dict[str, float | str]], out: Path) -> None:
+    """Time against N per step, log-log, as SVG then PNG (Chromium)."""
+    import html
+    import math
+
+    from kg.viz import _png, chromium
+
+    steps = [
+        "YAML load + checks",
+        "RDF conversion",
+        "canonical sort",
+        "SHACL",
+        "kg build (whole)",
+        "load into Oxigraph",
+        "query bridges",
+        "query cluster-pairs",
+        "network: summary",
+        "network: betweenness k=500",
+    ]
+    colours = [
+        "#0072b2",
+        "#d55e00",
+        "#009e73",
+        "#cc79a7",
+        "#000000",
+        "#e69f00",
+        "#56b4e9",
+        "#f0e442",
+        "#999999",
+        "#a6761d",
+    ]
+    sizes = sorted(results)
+    width, height, left, top, right, bottom = 1100, 650, 80, 60, 330, 70
+    values = [
+        float(results[n][s])
+        for n in sizes
+        for s in steps
+        if isinstance(results[n].get(s), float) and float(results[n][s]) > 0
+    ]
+    low, high = math.log10(min(values)), math.log10(max(values))
+    x0, x1 = math.log10(sizes[0]), math.log10(sizes[-1]) if len(sizes) > 1 else math.log10(sizes[0]) + 1
+
+    def x(n: int) -> float:
+        return left + (math.log10(n) - x0) / (x1 - x0 or 1) * (width - left - right)
+
+    def y(v: float) -> float:
+        return top + (high - math.log10(v)) / (high - low or 1) * (height - top - bottom)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="DejaVu Sans, sans-serif">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{left}" y="35" font-size="20" font-weight="bold">Seconds per step against organisations (log-log)</text>',
+    ]
+    for n in sizes:
+        parts.append(
+            f'<text x="{x(n):.0f}" y="{height - bottom + 25}" font-size="13" text-anchor="middle">{n:,}</text>'
+        )
+    for exponent in range(math.floor(low), math.ceil(high) + 1):
+        if low <= exponent <= high:
+            parts.append(
+                f'<line x1="{left}" x2="{width - right}" y1="{y(10**exponent):.0f}" y2="{y(10**exponent):.0f}" stroke="#ddd"/>'
+            )
+            parts.append(
+                f'<text x="{left - 8}" y="{y(10**exponent) + 4:.0f}" font-size="12" text-anchor="end">{10**exponent:g} s</text>'
+            )
+    for index, step in enumerate(steps):
+        points = [
+            (x(n), y(float(results[n][step])))
+            for n in sizes
+            if isinstance(results[n].get(step), float) and float(results[n][step]) > 0
+        ]
+        if not points:
+            continue
+        colour = colours[index % len(colours)]
+        parts.append(
+            '<polyline fill="none" stroke-width="2.5" stroke="%s" points="%s"/>'
+            % (colour, " ".join(f"{a:.1f},{b:.1f}" for a, b in points))
+        )
+        parts += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{colour}"/>' for a, b in points]
+        parts.append(
+            f'<rect x="{width - right + 20}" y="{top + index * 24 - 10}" width="14" height="4" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{width - right + 40}" y="{top + index * 24}" font-size="13">{html.escape(step)}</text>'
+        )
+    parts.append("</svg>")
+    svg = "\n".join(parts)
+    out.with_suffix(".svg").write_text(svg)
+    if chromium():
+        _png(svg, out, width=width, height=height)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rdflib-limit", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "bench-steps.png")
+    args = parser.parse_args()
+    results: dict[int, dict[str, float | str]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in args.sizes:
+            results[n] = measure(n, args.runs if n < 100_000 else 1, Path(folder), args.rdflib_limit)
+            print(f"measured {n:,}", file=sys.stderr, flush=True)
+    steps = list(dict.fromkeys(step for row in results.values() for step in row))
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`python bench/run.py {' '.join(map(str, args.sizes))}` on {machine()}.",
+        f"Synthetic data from `kg synth`; seconds, median of {args.runs} runs (one run at 100,000 organisations).",
+        "",
+        "| step | " + " | ".join(f"{n:,} organisations" for n in args.sizes) + " |",
+        "| --- | " + " | ".join("---:" for _ in args.sizes) + " |",
+    ]
+    for step in steps:
+        cells = []
+        for n in args.sizes:
+            value = results[n].get(step, "—")
+            cells.append(f"{value:.3f}" if isinstance(value, float) and value == value else str(value))
+        lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    args.out.write_text("\n".join(lines) + "\n")
+    plot(results, args.plot)
+    print(f"wrote {args.out} and {args.plot}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
