@@ -254,25 +254,30 @@ def main() -> None:
         for n in args.sizes:
             results[n] = measure(n, args.runs if n < 100_000 else 1, Path(folder), args.rdflib_limit)
             print(f"measured {n:,}", file=sys.stderr, flush=True)
+            report(results, args)  # after each size, so a long run leaves what it has measured
+    plot(results, args.plot)
+    print(f"wrote {args.out} and {args.plot}", file=sys.stderr)
+
+
+def report(results: dict[int, dict[str, float | str]], args: argparse.Namespace) -> None:
+    sizes = sorted(results)
     steps = list(dict.fromkeys(step for row in results.values() for step in row))
     lines = [
         "# Benchmarks",
         "",
-        f"`python bench/run.py {' '.join(map(str, args.sizes))}` on {machine()}.",
+        f"`python -m bench {' '.join(map(str, sizes))}` on {machine()}.",
         f"Synthetic data from `kg synth`; seconds, median of {args.runs} runs (one run at 100,000 organisations).",
         "",
-        "| step | " + " | ".join(f"{n:,} organisations" for n in args.sizes) + " |",
-        "| --- | " + " | ".join("---:" for _ in args.sizes) + " |",
+        "| step | " + " | ".join(f"{n:,} organisations" for n in sizes) + " |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " |",
     ]
     for step in steps:
         cells = []
-        for n in args.sizes:
+        for n in sizes:
             value = results[n].get(step, "—")
             cells.append(f"{value:.3f}" if isinstance(value, float) and value == value else str(value))
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     args.out.write_text("\n".join(lines) + "\n")
-    plot(results, args.plot)
-    print(f"wrote {args.out} and {args.plot}", file=sys.stderr)
 
 
 if __name__ == "__main__":
