@@ -322,8 +322,31 @@ def _normal(text: str) -> str:
 def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNode:
     """The IRI a parameter value names: an IRI, an id (slug) or a label."""
     types = RESOURCE_KINDS.get(name, ())
+    # an id or an IRI names one resource directly: look it up before scanning every label
+    kinds = ("organisation", "cluster", "person", "act", "concept") if name == "resource" else (name,)
+    direct = [value] if value.startswith(("http://", "https://")) else [BASE + f"{k}/{value}" for k in kinds]
+    valid = []
+    for candidate in direct:
+        try:
+            valid.append(str(ox.NamedNode(candidate)))
+        except ValueError:  # not an IRI at all (spaces, quotes): only a label can match it
+            continue
+    listed = " ".join(valid)
+    if listed:
+        check = (
+            f"{{ VALUES ?type {{ {' '.join(f'<{t}>' for t in types)} }} ?s a ?type }}"
+            if types
+            else "{ ?s ?p ?o }"
+        )
+        hits = engine.select(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {listed} }} {check} }}", {}, source=source
+        )
+        found = sorted({row[0].value for row in hits.rows if isinstance(row[0], ox.NamedNode)})
+        if len(found) == 1:
+            return ox.NamedNode(found[0])
     type_filter = " ".join(f"<{t}>" for t in types)
-    pattern = f"VALUES ?type {{ {type_filter} }} ?s a ?type ." if types else "?s ?anyp ?anyo ."
+    # any named thing: everything a user can name has a label (scanning labels, not every triple)
+    pattern = f"VALUES ?type {{ {type_filter} }} ?s a ?type ." if types else "?s rdfs:label ?anyLabel ."
     rows = engine.select(
         f"""SELECT DISTINCT ?s ?label WHERE {{ {pattern}
               OPTIONAL {{ {{ ?s rdfs:label ?label }} UNION {{ ?s skos:altLabel ?label }} }} }}""",
