@@ -16,16 +16,16 @@ import argparse
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.network_scale import timed  # noqa: E402 - after the path is set: one timing helper for all benchmarks
 
 PARAMS = {
     "members-of-cluster": {"cluster": "synthetic-cluster-00001"},
@@ -36,15 +36,6 @@ PARAMS = {
     "posts-at-date": {"resource": "synthetic-person-0000001", "date": "2024-05-01"},
     "sources-of": {"resource": "synthetic-organisation-0000007"},
 }
-
-
-def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def rdflib_query_seconds(nt: Path, query: str, limit: float) -> float | None:

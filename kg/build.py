@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.model import load_data, problem_at
 from kg.rdf import Origin, to_triples
-from kg.vocab import PREFIXES, compact, ontology_dir
+from kg.vocab import EXTRAS, PREFIXES, compact, ontology_dir
 
 __all__ = [
     "DEFAULT_BUILD",
@@ -264,7 +264,7 @@ def write_build(
             os.chmod(temp_name, mode)
         for temp, final in staged:  # only renames remain: each one is atomic
             os.replace(temp, final)
-        for derived in ("metrics.ttl", "inferred.ttl"):  # computed from the previous build
+        for derived in EXTRAS:  # computed from the previous build
             (out / derived).unlink(missing_ok=True)
     finally:
         for temp, _ in staged:

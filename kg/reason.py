@@ -272,7 +272,7 @@ def _origins(data_dir: Path | str | None) -> dict[str, Origin]:
     if data_dir is None or not Path(data_dir).is_dir():
         return {}
     from kg.model import load_data
-    from kg.rdf import to_triples  # noqa: F811 - the module is imported lazily where it is heavy
+    from kg.rdf import to_triples
 
     try:
         _, origins = to_triples(load_data(data_dir))

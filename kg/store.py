@@ -10,11 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.vocab import PREFIXES, ontology_dir
+from kg.vocab import EXTRAS, PREFIXES, ontology_dir
 
 OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
-EXTRAS = ("metrics.ttl", "inferred.ttl")
-"""Files that commands add beside the build and that queries see with it."""
 
 __all__ = ["Row", "ensure_build", "load_store", "select"]
 

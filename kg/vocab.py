@@ -10,6 +10,7 @@ from pathlib import Path
 
 __all__ = [
     "BASE",
+    "EXTRAS",
     "LKG_NS",
     "PREFIXES",
     "compact",
@@ -42,6 +43,10 @@ PREFIXES: dict[str, str] = {
     "person": BASE + "person/",
 }
 """Prefixes written in kg.ttl and predeclared in every query."""
+
+EXTRAS = ("metrics.ttl", "inferred.ttl")
+"""Files computed beside a build (network measures, inferred facts): queries load them with
+the build, and a new build removes them, since they were computed from the previous one."""
 
 _ROOT = Path(__file__).resolve().parent.parent
 
