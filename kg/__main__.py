@@ -2,4 +2,5 @@
 
 from kg.cli import main
 
-main(prog_name="kg")
+if __name__ == "__main__":  # not when a worker process re-imports the main module
+    main(prog_name="kg")

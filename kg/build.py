@@ -11,9 +11,11 @@ were.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.model import load_data, problem_at
 from kg.rdf import Origin, to_triples
+from kg.runtime import Progress, paused_gc
 from kg.vocab import EXTRAS, PREFIXES, compact, ontology_dir
 
 __all__ = [
@@ -43,7 +46,9 @@ OUTPUTS: dict[str, ox.RdfFormat] = {
     "kg.nt": ox.RdfFormat.N_TRIPLES,
     "kg.jsonld": ox.RdfFormat.JSON_LD,
 }
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TYPE_LINE = re.compile(
+    rb"^\S+ <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <([^>]+)> \.$", re.MULTILINE
+)
 
 
 @dataclass
@@ -71,12 +76,17 @@ class BuildReport:
         return "\n".join(f"{name:<{max(width, 20)}}{count}" for name, count in rows)
 
 
-def _count_types(triples: Iterable[ox.Triple]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for triple in triples:
-        if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            counts[compact(triple.object.value)] += 1
-    return dict(counts)
+def _count_types(ntriples: bytes) -> dict[str, int]:
+    r"""Instances per class, read off the N-Triples by one regular expression (in C).
+
+    Examples
+    --------
+    >>> rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    >>> _count_types(b"<http://a/> " + rdf_type + b" <http://www.w3.org/ns/org#Membership> .\n")
+    {'org:Membership': 1}
+    """
+    counts = Counter(_TYPE_LINE.findall(ntriples))
+    return {compact(name.decode()): count for name, count in counts.items()}
 
 
 PYSHACL_LIMIT = 50_000
@@ -191,17 +201,26 @@ def canonical(triples: list[ox.Triple]) -> bytes:
     >>> canonical([ox.Triple(a, p, ox.Literal("2")), ox.Triple(a, p, ox.Literal("1"))]).decode()
     '<http://a/> <http://p/> "1" .\n<http://a/> <http://p/> "2" .\n'
     """
-    lines = bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()
-    return b"".join(line + b"\n" for line in sorted(set(lines)) if line)
+    lines = set(bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines())
+    lines.discard(b"")
+    return b"\n".join(sorted(lines)) + b"\n" if lines else b""
 
 
-def _convert(data_dir: Path, *, strict: bool) -> tuple[bytes, list[ox.Triple], list[Problem]]:
-    triples, origins = to_triples(load_data(data_dir))
-    ntriples = canonical(triples)
-    violations, warnings = check_shapes(triples, origins, ntriples=ntriples)
+_STAGES = ["reading the YAML", "converting to RDF", "sorting", "checking shapes and writing"]
+
+
+def _convert(data_dir: Path, progress: Progress) -> tuple[bytes, list[ox.Triple], dict[str, Origin]]:
+    progress.stage(_STAGES[0])
+    data = load_data(data_dir)
+    progress.stage(_STAGES[1])
+    triples, origins = to_triples(data)
+    progress.stage(_STAGES[2])
+    return canonical(triples), triples, origins
+
+
+def _verdict(violations: list[Problem], warnings: list[Problem], strict: bool) -> None:
     if violations or (strict and warnings):
         raise KgError(violations + (warnings if strict else []))
-    return ntriples, triples, warnings
 
 
 def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> BuildReport:
@@ -219,8 +238,12 @@ def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> Bu
     KgError
         With every problem found.
     """
-    _, triples, warnings = _convert(Path(data_dir), strict=strict)
-    return BuildReport(len(triples), _count_types(triples), warnings=warnings)
+    with paused_gc(), Progress("kg validate", _STAGES) as progress:
+        ntriples, triples, origins = _convert(Path(data_dir), progress)
+        progress.stage(_STAGES[3])
+        violations, warnings = check_shapes(triples, origins, ntriples=ntriples)
+    _verdict(violations, warnings, strict)
+    return BuildReport(len(triples), _count_types(ntriples), warnings=warnings)
 
 
 def write_build(
@@ -228,12 +251,18 @@ def write_build(
 ) -> BuildReport:
     """Validate ``data_dir``, convert it and write kg.ttl, kg.nt and kg.jsonld into ``out_dir``.
 
+    The shapes are checked in a second thread while the outputs are written to
+    temporary files (Oxigraph answers the compiled shapes without holding the GIL);
+    the files are renamed into place only when the shapes pass.
+
     Parameters
     ----------
     data_dir : pathlib.Path or str
         The curated YAML.
     out_dir : pathlib.Path or str
         Where the outputs go; created if missing.
+    strict : bool, default False
+        Treat warnings as errors.
 
     Returns
     -------
@@ -246,30 +275,46 @@ def write_build(
         When the data or the shapes fail; nothing is written then.
     """
     out = Path(out_dir)
-    ntriples, triples, warnings = _convert(Path(data_dir), strict=strict)
-    out.mkdir(parents=True, exist_ok=True)
+    with paused_gc(), Progress("kg build", _STAGES) as progress:
+        ntriples, triples, origins = _convert(Path(data_dir), progress)
+        progress.stage(_STAGES[3])
+        created = not out.exists()
+        out.mkdir(parents=True, exist_ok=True)
+        staged: list[tuple[Path, Path]] = []
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                checking = pool.submit(check_shapes, triples, origins, ntriples=ntriples)
+                try:
+                    _stage(ntriples, out, staged)
+                finally:
+                    violations, warnings = checking.result()
+            _verdict(violations, warnings, strict)
+            for temp, final in staged:  # only renames remain: each one is atomic
+                os.replace(temp, final)
+            for derived in EXTRAS:  # computed from the previous build
+                (out / derived).unlink(missing_ok=True)
+        finally:
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)
+            if created and not any(out.iterdir()):
+                out.rmdir()  # a failed first build leaves no empty directory behind
+    return BuildReport(len(triples), _count_types(ntriples), [final for _, final in staged], warnings)
+
+
+def _stage(ntriples: bytes, out: Path, staged: list[tuple[Path, Path]]) -> None:
+    """Write every output to a temporary file in ``out``, appending (temporary, final) to ``staged``."""
     mode = 0o666 & ~_umask()
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, fmt in OUTPUTS.items():
-            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((Path(temp_name), out / name))
-            with os.fdopen(handle, "wb") as stream:
-                if fmt is ox.RdfFormat.N_TRIPLES:
-                    stream.write(ntriples)
-                else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
-                    stream.write(serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temp_name, mode)
-        for temp, final in staged:  # only renames remain: each one is atomic
-            os.replace(temp, final)
-        for derived in EXTRAS:  # computed from the previous build
-            (out / derived).unlink(missing_ok=True)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return BuildReport(len(triples), _count_types(triples), [final for _, final in staged], warnings)
+    for name, fmt in OUTPUTS.items():
+        handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+        staged.append((Path(temp_name), out / name))
+        with os.fdopen(handle, "wb") as stream:
+            if fmt is ox.RdfFormat.N_TRIPLES:
+                stream.write(ntriples)
+            else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
+                stream.write(serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, mode)
 
 
 def _umask() -> int:

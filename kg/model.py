@@ -16,6 +16,7 @@ field (relative to the record), for example::
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -306,7 +307,7 @@ class Dispute(_Record):
     field: Annotated[str, AfterValidator(lambda v: v.strip())]
     value: Text | int
     sources: SourceRefs
-    against: list[str] = []
+    against: list[str] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -314,9 +315,9 @@ class _Named(_Record):
     id: Slug
     label: Text
     label_en: Text | None = None
-    alt_labels: list[Text] = []
+    alt_labels: list[Text] = Field(default_factory=list)
     sources: SourceRefs
-    disputes: list[Dispute] = []
+    disputes: list[Dispute] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -328,7 +329,7 @@ class Membership(_Record):
     start: Date | None = None
     end: End | None = None
     sources: SourceRefs
-    disputed_by: list[str] = []
+    disputed_by: list[str] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -355,8 +356,8 @@ class Organisation(_Named):
     website: Url | None = None
     part_of: Slug | None = None
     founded: Date | None = None
-    declared_size: list[Figure] = []
-    members: list[Membership] = []
+    declared_size: list[Figure] = Field(default_factory=list)
+    members: list[Membership] = Field(default_factory=list)
 
 
 class Body(_Record):
@@ -376,11 +377,11 @@ class Cluster(_Named):
     founded: Date | None = None
     city: Text | None = None
     website: Url | None = None
-    themes: list[Slug] = []
-    partner_types: list[Literal[PARTNER_TYPES]] = []  # type: ignore[valid-type]
-    declared_size: list[Figure] = []
-    bodies: list[Body] = []
-    members: list[Membership] = []
+    themes: list[Slug] = Field(default_factory=list)
+    partner_types: list[Literal[PARTNER_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    declared_size: list[Figure] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    members: list[Membership] = Field(default_factory=list)
 
 
 class Post(_Record):
@@ -393,7 +394,7 @@ class Post(_Record):
     start: Date | None = None
     end: End | None = None
     sources: SourceRefs
-    disputed_by: list[str] = []
+    disputed_by: list[str] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -402,10 +403,10 @@ class Person(_Record):
 
     id: Slug
     name: Text
-    alt_labels: list[Text] = []
+    alt_labels: list[Text] = Field(default_factory=list)
     sources: SourceRefs
-    posts: list[Post] = []
-    disputes: list[Dispute] = []
+    posts: list[Post] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -416,8 +417,8 @@ class Act(_Named):
     number: Text | None = None
     date: Date | None = None
     passed_by: Slug | None = None
-    concerns: list[Slug] = []
-    based_on: list[Slug] = []
+    concerns: list[Slug] = Field(default_factory=list)
+    based_on: list[Slug] = Field(default_factory=list)
     summary: Text | None = None
     summary_en: Text | None = None
     opens: Date | None = None
@@ -455,7 +456,7 @@ class Concept(_Named):
 class Scheme(_Named):
     """A set of thematic areas (S3 areas, innovation ecosystems)."""
 
-    concepts: list[Concept] = []
+    concepts: list[Concept] = Field(default_factory=list)
 
 
 @dataclass
@@ -754,6 +755,45 @@ def _place(record: _Record, shown: Path, node: object) -> None:
                     _place(item, shown, items[index])
 
 
+PARALLEL_BYTES = 8_000_000
+"""From this much YAML on, files are parsed in worker processes, one per core."""
+
+
+def _read_one(path: Path) -> tuple[LineMap | None, list[Problem]]:
+    problems: list[Problem] = []
+    return _read(path, path, problems), problems
+
+
+def _read_all(files: list[Path]) -> Iterator[tuple[LineMap | None, list[Problem]]]:
+    """Each file's document and problems, in the order of ``files``.
+
+    Parsing is libyaml's C parser building Python objects, one core's work per file: with
+    several cores and enough YAML the files go to a process pool (biggest first, so no
+    worker is left with one huge file at the end) and come back pickled, which costs a
+    tenth of parsing them. Where forking is unsafe (another thread runs) or unavailable,
+    the files are read one after the other.
+    """
+    import multiprocessing
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    sizes = {path: path.stat().st_size for path in files}
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if not forkable or cores < 2 or len(files) < 2 or sum(sizes.values()) < PARALLEL_BYTES:
+        yield from map(_read_one, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    biggest_first = sorted(files, key=lambda p: -sizes[p])
+    # fork, not spawn: spawn re-imports the caller's main module, which breaks any script
+    # without a __main__ guard; fork is safe here because no other thread runs.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(cores, len(files)), mp_context=context) as pool:
+        futures = {path: pool.submit(_read_one, path) for path in biggest_first}
+        for path in files:
+            yield futures[path].result()
+
+
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
@@ -796,11 +836,10 @@ def load_data(root: Path | str) -> Dataset:
         raise KgError([Problem(root, None, "-", "no .yaml files in the data directory")])
     broken: dict[str, set[str]] = {}
     unreadable = False
-    for path in files:
-        before = len(problems)
-        document = _read(path, path, problems)
+    for path, (document, read_problems) in zip(files, _read_all(files), strict=True):
+        problems.extend(read_problems)
         if document is None:
-            unreadable = unreadable or len(problems) > before
+            unreadable = unreadable or bool(read_problems)
             continue
         for key, node in document.items():
             if key not in _SECTIONS:

@@ -244,6 +244,27 @@ _DATATYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 _INSTANT_PROPERTY = {"year": TIME.inXSDgYear, "month": TIME.inXSDgYearMonth, "day": TIME.inXSDDate}
 
 
+class _Remembered:
+    """An rdflib namespace whose terms, once looked up, are plain attributes.
+
+    rdflib's closed namespaces check every attribute access (about a microsecond each);
+    a build of 2 million triples looks terms up millions of times.
+    """
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        value = getattr(self._namespace, name)
+        setattr(self, name, value)
+        return value  # type: ignore[no-any-return]
+
+
+_LKG, _ELI, _DCTERMS, _FOAF, _ORG, _RDF, _RDFS, _SDO, _SKOS, _TIME, _XSD = map(
+    _Remembered, (LKG, ELI, DCTERMS, FOAF, ORG, RDF, RDFS, SDO, SKOS, TIME, XSD)
+)
+
+
 @functools.lru_cache(maxsize=100_000)
 def _n(term: str) -> ox.NamedNode:
     return ox.NamedNode(term)
@@ -276,34 +297,34 @@ class _Writer:
         self.triples.add(ox.Triple(_n(subject), _n(predicate), node))
 
     def labels(self, subject: str, label: str, label_en: str | None, alt: list[str]) -> None:
-        self.add(subject, RDFS.label, _it(label))
+        self.add(subject, _RDFS.label, _it(label))
         if label_en:
-            self.add(subject, RDFS.label, _en(label_en))
+            self.add(subject, _RDFS.label, _en(label_en))
         for name in alt:
-            self.add(subject, SKOS.altLabel, ox.Literal(name))
+            self.add(subject, _SKOS.altLabel, ox.Literal(name))
 
     def sources(self, subject: str, refs: list[str]) -> None:
         for ref in refs:
-            self.add(subject, DCTERMS.source, self.data.source_for(ref).url)
+            self.add(subject, _DCTERMS.source, self.data.source_for(ref).url)
 
     def disputed_by(self, subject: str, refs: list[str]) -> None:
         for ref in refs:
-            self.add(subject, LKG.disputedBy, self.data.source_for(ref).url)
+            self.add(subject, _LKG.disputedBy, self.data.source_for(ref).url)
 
     def note(self, subject: str, note: str | None) -> None:
         if note:
-            self.add(subject, SKOS.editorialNote, ox.Literal(note, language="en"))
+            self.add(subject, _SKOS.editorialNote, ox.Literal(note, language="en"))
 
     def place(self, subject: str, city: str | None) -> None:
         if city:
             place = iri("place", slugify(city))
-            self.add(subject, LKG.city, place)
-            self.add(place, RDF.type, LKG.Municipality)
-            self.add(place, RDFS.label, _it(city))
+            self.add(subject, _LKG.city, place)
+            self.add(place, _RDF.type, _LKG.Municipality)
+            self.add(place, _RDFS.label, _it(city))
 
     def instant(self, date: PartialDate) -> str:
         node = iri("instant", str(date))
-        self.add(node, RDF.type, TIME.Instant)
+        self.add(node, _RDF.type, _TIME.Instant)
         self.add(node, _INSTANT_PROPERTY[date.precision], _date(date))
         return node
 
@@ -314,14 +335,14 @@ class _Writer:
         if start is None and end is None:
             return None
         node = iri("period", owner_slug)
-        self.add(node, RDF.type, TIME.Interval)
+        self.add(node, _RDF.type, _TIME.Interval)
         if start is not None:
-            self.add(node, TIME.hasBeginning, self.instant(start))
+            self.add(node, _TIME.hasBeginning, self.instant(start))
         if isinstance(end, PartialDate):
-            self.add(node, TIME.hasEnd, self.instant(end))
-            self.add(node, LKG.ongoing, ox.Literal("false", datatype=_n(XSD.boolean)))
+            self.add(node, _TIME.hasEnd, self.instant(end))
+            self.add(node, _LKG.ongoing, ox.Literal("false", datatype=_n(_XSD.boolean)))
         elif end == OPEN:
-            self.add(node, LKG.ongoing, ox.Literal("true", datatype=_n(XSD.boolean)))
+            self.add(node, _LKG.ongoing, ox.Literal("true", datatype=_n(_XSD.boolean)))
         return node
 
     def party(self, slug: str) -> str:
@@ -332,19 +353,19 @@ class _Writer:
 def _organisation(w: _Writer, org: Organisation) -> None:
     node = iri("organisation", org.id)
     w.origins[node] = Origin(org)
-    w.add(node, RDF.type, ORGANISATION_CLASSES[org.type])
+    w.add(node, _RDF.type, ORGANISATION_CLASSES[org.type])
     if org.type != "organisation":
-        w.add(node, RDF.type, ORG.Organization)
+        w.add(node, _RDF.type, _ORG.Organization)
     w.labels(node, org.label, org.label_en, org.alt_labels)
     w.sources(node, org.sources)
     w.note(node, org.note)
     w.place(node, org.city)
     if org.website:
-        w.add(node, FOAF.homepage, org.website)
+        w.add(node, _FOAF.homepage, org.website)
     if org.part_of:
-        w.add(node, ORG.subOrganizationOf, iri("organisation", org.part_of))
+        w.add(node, _ORG.subOrganizationOf, iri("organisation", org.part_of))
     if org.founded:
-        w.add(node, SDO.foundingDate, _date(org.founded))
+        w.add(node, _SDO.foundingDate, _date(org.founded))
     _members(w, org)
     _figures(w, org)
     _disputes(w, org, node)
@@ -355,23 +376,23 @@ def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: M
     w.origins[node] = Origin(owner, ("members", index))
     org = iri("organisation", member.organisation)
     group = w.party(owner.id)
-    w.add(node, RDF.type, ORG.Membership)
-    w.add(node, ORG.member, org)
-    w.add(node, ORG.organization, group)
-    w.add(node, ORG.role, ROLE_TERMS[member.role])
+    w.add(node, _RDF.type, _ORG.Membership)
+    w.add(node, _ORG.member, org)
+    w.add(node, _ORG.organization, group)
+    w.add(node, _ORG.role, ROLE_TERMS[member.role])
     w.sources(node, member.sources)
     w.note(node, member.note)
     w.disputed_by(node, member.disputed_by)
     period = w.interval(slug, member.start, member.end)
     if period:
         w.origins[period] = w.origins[node]
-        w.add(node, ORG.memberDuring, period)
+        w.add(node, _ORG.memberDuring, period)
     if member.disputed_by:
         # A disputed claim keeps its sources on the membership, beside the disputing
         # ones; it gets no unqualified shortcut that would state it as plain fact.
         return
-    w.add(org, ORG.memberOf, group)
-    w.add(group, ORG.hasMember, org)
+    w.add(org, _ORG.memberOf, group)
+    w.add(group, _ORG.hasMember, org)
     if member.role in ROLE_SHORTCUTS:
         forward, backward = ROLE_SHORTCUTS[member.role]
         w.add(org, forward, group)
@@ -393,13 +414,13 @@ def _figures(w: _Writer, owner: Cluster | Organisation) -> None:
     for index, figure in enumerate(owner.declared_size):
         node = iri("figure", f"{owner.id}--{slugify(figure.of)}--{figure.date}")
         w.origins[node] = Origin(owner, ("declared_size", index))
-        w.add(subject, LKG.declaredSize, node)
-        w.add(node, RDF.type, LKG.DeclaredFigure)
-        w.add(node, LKG.count, ox.Literal(str(figure.count), datatype=_n(XSD.integer)))
-        w.add(node, LKG.countOf, _it(figure.of))
+        w.add(subject, _LKG.declaredSize, node)
+        w.add(node, _RDF.type, _LKG.DeclaredFigure)
+        w.add(node, _LKG.count, ox.Literal(str(figure.count), datatype=_n(_XSD.integer)))
+        w.add(node, _LKG.countOf, _it(figure.of))
         if figure.of_en:
-            w.add(node, LKG.countOf, _en(figure.of_en))
-        w.add(node, LKG.asOf, _date(figure.date))
+            w.add(node, _LKG.countOf, _en(figure.of_en))
+        w.add(node, _LKG.asOf, _date(figure.date))
         w.sources(node, figure.sources)
         w.note(node, figure.note)
 
@@ -409,12 +430,12 @@ def _disputes(w: _Writer, owner: _Disputable, subject: str) -> None:
     for index, dispute in enumerate(owner.disputes):
         node = iri("claim", f"{kind}--{slug}--{dispute.field.replace('_', '-')}--{index}")
         w.origins[node] = Origin(owner, ("disputes", index))
-        w.add(node, RDF.type, LKG.DisputedClaim)
-        w.add(node, LKG.claimSubject, subject)
-        w.add(node, LKG.claimField, ox.Literal(dispute.field))
+        w.add(node, _RDF.type, _LKG.DisputedClaim)
+        w.add(node, _LKG.claimSubject, subject)
+        w.add(node, _LKG.claimField, ox.Literal(dispute.field))
         if dispute.field in DISPUTE_PREDICATES:
-            w.add(node, LKG.claimProperty, DISPUTE_PREDICATES[dispute.field])
-        w.add(node, LKG.claimedValue, ox.Literal(str(dispute.value)))
+            w.add(node, _LKG.claimProperty, DISPUTE_PREDICATES[dispute.field])
+        w.add(node, _LKG.claimedValue, ox.Literal(str(dispute.value)))
         w.sources(node, dispute.sources)
         w.disputed_by(node, dispute.against)
         w.note(node, dispute.note)
@@ -423,33 +444,33 @@ def _disputes(w: _Writer, owner: _Disputable, subject: str) -> None:
 def _cluster(w: _Writer, cluster: Cluster) -> None:
     node = iri("cluster", cluster.id)
     w.origins[node] = Origin(cluster)
-    w.add(node, RDF.type, LKG.Cluster)
-    w.add(node, RDF.type, ORG.FormalOrganization)
-    w.add(node, RDF.type, ORG.Organization)
+    w.add(node, _RDF.type, _LKG.Cluster)
+    w.add(node, _RDF.type, _ORG.FormalOrganization)
+    w.add(node, _RDF.type, _ORG.Organization)
     w.labels(node, cluster.label, cluster.label_en, cluster.alt_labels)
     w.sources(node, cluster.sources)
     w.note(node, cluster.note)
     w.place(node, cluster.city)
-    w.add(node, LKG.recognitionStatus, STATUS_TERMS[cluster.status])
+    w.add(node, _LKG.recognitionStatus, STATUS_TERMS[cluster.status])
     if cluster.acronym:
-        w.add(node, LKG.acronym, ox.Literal(cluster.acronym))
-        w.add(node, SKOS.altLabel, ox.Literal(cluster.acronym))
+        w.add(node, _LKG.acronym, ox.Literal(cluster.acronym))
+        w.add(node, _SKOS.altLabel, ox.Literal(cluster.acronym))
     if cluster.legal_form:
-        w.add(node, LKG.legalForm, _it(cluster.legal_form))
+        w.add(node, _LKG.legalForm, _it(cluster.legal_form))
     if cluster.founded:
-        w.add(node, SDO.foundingDate, _date(cluster.founded))
+        w.add(node, _SDO.foundingDate, _date(cluster.founded))
     if cluster.website:
-        w.add(node, FOAF.homepage, cluster.website)
+        w.add(node, _FOAF.homepage, cluster.website)
     for theme in cluster.themes:
-        w.add(node, LKG.thematicArea, iri("concept", theme))
+        w.add(node, _LKG.thematicArea, iri("concept", theme))
     for kind in cluster.partner_types:
-        w.add(node, LKG.partnerType, ORGANISATION_CLASSES[kind])
+        w.add(node, _LKG.partnerType, ORGANISATION_CLASSES[kind])
     for index, body in enumerate(cluster.bodies):
         unit = iri("unit", f"{cluster.id}--{slugify(body.label)}")
         w.origins[unit] = Origin(cluster, ("bodies", index))
-        w.add(unit, RDF.type, ORG.OrganizationalUnit)
-        w.add(unit, ORG.unitOf, node)
-        w.add(node, ORG.hasUnit, unit)
+        w.add(unit, _RDF.type, _ORG.OrganizationalUnit)
+        w.add(unit, _ORG.unitOf, node)
+        w.add(node, _ORG.hasUnit, unit)
         w.labels(unit, body.label, body.label_en, [])
         w.sources(unit, body.sources)
     _members(w, cluster)
@@ -462,12 +483,12 @@ def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None
     holder = iri("person", person.id)
     where = w.party(post.organisation)
     w.origins[node] = Origin(person, ("posts", index))
-    w.add(node, RDF.type, ORG.Post)
-    w.add(node, ORG.heldBy, holder)
-    w.add(holder, ORG.holds, node)
-    w.add(node, ORG.postIn, where)
-    w.add(where, ORG.hasPost, node)
-    w.add(node, ORG.role, ROLE_TERMS[post.role])
+    w.add(node, _RDF.type, _ORG.Post)
+    w.add(node, _ORG.heldBy, holder)
+    w.add(holder, _ORG.holds, node)
+    w.add(node, _ORG.postIn, where)
+    w.add(where, _ORG.hasPost, node)
+    w.add(node, _ORG.role, ROLE_TERMS[post.role])
     if post.label:
         w.labels(node, post.label, post.label_en, [])
     w.sources(node, post.sources)
@@ -476,14 +497,14 @@ def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None
     period = w.interval(slug, post.start, post.end)
     if period:
         w.origins[period] = w.origins[node]
-        w.add(node, LKG.heldDuring, period)
+        w.add(node, _LKG.heldDuring, period)
 
 
 def _person(w: _Writer, person: Person) -> None:
     node = iri("person", person.id)
     w.origins[node] = Origin(person)
-    w.add(node, RDF.type, FOAF.Person)
-    w.add(node, FOAF.name, ox.Literal(person.name))
+    w.add(node, _RDF.type, _FOAF.Person)
+    w.add(node, _FOAF.name, ox.Literal(person.name))
     w.labels(node, person.name, None, person.alt_labels)
     w.sources(node, person.sources)
     w.note(node, person.note)
@@ -500,77 +521,77 @@ def _person(w: _Writer, person: Person) -> None:
 def _act(w: _Writer, act: Act) -> None:
     node = iri("act", act.id)
     w.origins[node] = Origin(act)
-    w.add(node, RDF.type, ACT_CLASSES[act.type])
-    w.add(node, RDF.type, ELI.LegalResource)
+    w.add(node, _RDF.type, ACT_CLASSES[act.type])
+    w.add(node, _RDF.type, _ELI.LegalResource)
     w.labels(node, act.label, act.label_en, act.alt_labels)
-    w.add(node, ELI.title, _it(act.label))
+    w.add(node, _ELI.title, _it(act.label))
     if act.label_en:
-        w.add(node, ELI.title, _en(act.label_en))
+        w.add(node, _ELI.title, _en(act.label_en))
     w.sources(node, act.sources)
     w.note(node, act.note)
     if act.number:
-        w.add(node, ELI.id_local, ox.Literal(act.number))
+        w.add(node, _ELI.id_local, ox.Literal(act.number))
     if act.date:
-        w.add(node, ELI.date_document, _date(act.date))
+        w.add(node, _ELI.date_document, _date(act.date))
     if act.passed_by:
-        w.add(node, ELI.passed_by, iri("organisation", act.passed_by))
+        w.add(node, _ELI.passed_by, iri("organisation", act.passed_by))
     for cluster in act.concerns:
-        w.add(node, LKG.concerns, iri("cluster", cluster))
+        w.add(node, _LKG.concerns, iri("cluster", cluster))
     for base in act.based_on:
-        w.add(node, ELI.based_on, iri("act", base))
+        w.add(node, _ELI.based_on, iri("act", base))
     if act.summary:
-        w.add(node, DCTERMS.description, _it(act.summary))
+        w.add(node, _DCTERMS.description, _it(act.summary))
     if act.summary_en:
-        w.add(node, DCTERMS.description, _en(act.summary_en))
+        w.add(node, _DCTERMS.description, _en(act.summary_en))
     if act.opens:
-        w.add(node, LKG.openingDate, _date(act.opens))
+        w.add(node, _LKG.openingDate, _date(act.opens))
     if act.closes:
-        w.add(node, LKG.closingDate, _date(act.closes))
+        w.add(node, _LKG.closingDate, _date(act.closes))
     if act.budget_eur is not None:
-        w.add(node, LKG.budget, ox.Literal(f"{act.budget_eur:.2f}", datatype=_n(XSD.decimal)))
+        w.add(node, _LKG.budget, ox.Literal(f"{act.budget_eur:.2f}", datatype=_n(_XSD.decimal)))
     if act.website:
-        w.add(node, FOAF.page, act.website)
+        w.add(node, _FOAF.page, act.website)
     _disputes(w, act, node)
 
 
 def _scheme(w: _Writer, scheme: Scheme) -> None:
     node = iri("scheme", scheme.id)
     w.origins[node] = Origin(scheme)
-    w.add(node, RDF.type, SKOS.ConceptScheme)
+    w.add(node, _RDF.type, _SKOS.ConceptScheme)
     w.labels(node, scheme.label, scheme.label_en, scheme.alt_labels)
     w.sources(node, scheme.sources)
     for index, concept in enumerate(scheme.concepts):
         child = iri("concept", concept.id)
         w.origins[child] = Origin(scheme, ("concepts", index))
-        w.add(child, RDF.type, SKOS.Concept)
-        w.add(child, SKOS.inScheme, node)
-        w.add(child, SKOS.prefLabel, _it(concept.label))
+        w.add(child, _RDF.type, _SKOS.Concept)
+        w.add(child, _SKOS.inScheme, node)
+        w.add(child, _SKOS.prefLabel, _it(concept.label))
         if concept.label_en:
-            w.add(child, SKOS.prefLabel, _en(concept.label_en))
+            w.add(child, _SKOS.prefLabel, _en(concept.label_en))
         w.labels(child, concept.label, concept.label_en, concept.alt_labels)
         w.sources(child, concept.sources)
         if concept.broader:
-            w.add(child, SKOS.broader, iri("concept", concept.broader))
+            w.add(child, _SKOS.broader, iri("concept", concept.broader))
         else:
-            w.add(node, SKOS.hasTopConcept, child)
+            w.add(node, _SKOS.hasTopConcept, child)
 
 
 def _source_documents(w: _Writer) -> None:
     for source in w.data.sources:
         w.origins[source.url] = Origin(source)
-        w.add(source.url, RDF.type, FOAF.Document)
-        w.add(source.url, DCTERMS.title, ox.Literal(source.title))
-        w.add(source.url, RDFS.label, ox.Literal(source.title))
-        w.add(source.url, DCTERMS.identifier, ox.Literal(source.id))
+        w.add(source.url, _RDF.type, _FOAF.Document)
+        w.add(source.url, _DCTERMS.title, ox.Literal(source.title))
+        w.add(source.url, _RDFS.label, ox.Literal(source.title))
+        w.add(source.url, _DCTERMS.identifier, ox.Literal(source.id))
         if source.date:
-            w.add(source.url, DCTERMS.date, _date(source.date))
+            w.add(source.url, _DCTERMS.date, _date(source.date))
         if source.publisher in w.party_ids:
-            w.add(source.url, DCTERMS.publisher, w.party(source.publisher))
+            w.add(source.url, _DCTERMS.publisher, w.party(source.publisher))
         else:
             agent = iri("agent", slugify(source.publisher))
-            w.add(source.url, DCTERMS.publisher, agent)
-            w.add(agent, RDF.type, FOAF.Agent)
-            w.add(agent, RDFS.label, ox.Literal(source.publisher))
+            w.add(source.url, _DCTERMS.publisher, agent)
+            w.add(agent, _RDF.type, _FOAF.Agent)
+            w.add(agent, _RDFS.label, ox.Literal(source.publisher))
 
 
 def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:

@@ -140,3 +140,40 @@ def test_shapes_compiled_to_sparql_agree_with_pyshacl(case: str, tmp_path: Path)
     assert compiled == reference
     if case != "good":
         assert reference[0] or reference[1]  # the case does find something
+
+
+def test_failed_first_build_leaves_no_directory(tmp_path: Path) -> None:
+    data = fixture_data("unknown_role", tmp_path)
+    with pytest.raises(KgError):
+        write_build(data, tmp_path / "new" / "out")
+    assert not (tmp_path / "new" / "out").exists()
+
+
+def test_progress_is_drawn_on_a_terminal_and_not_when_piped(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    data = fixture_data("good", tmp_path)
+    command = [sys.executable, "-m", "kg", "build", "--data", str(data), "--out", str(tmp_path / "out")]
+    piped = subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    assert b"kg build" not in piped.stderr and b"\r" not in piped.stderr
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    with subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower
+    ) as run:
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closes with the process
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        assert run.wait() == 0
+    os.close(leader)
+    assert b"kg build" in drawn and b"checking shapes and writing" in drawn

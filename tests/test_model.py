@@ -128,3 +128,32 @@ def test_slugify_gives_valid_ids_and_names_normalise_alike(text: str) -> None:
     slug = slugify(text)
     assert slug == "" or all(part.isalnum() and part.isascii() for part in slug.split("-"))
     assert normalise_name(text.upper()) == normalise_name(text.lower()) or not text.isascii()
+
+
+@pytest.mark.parametrize("case", ["good", "invalid_yaml", "unknown_org", "duplicate_key"])
+def test_files_read_in_worker_processes_give_what_one_process_gives(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    import kg.model
+
+    data = fixture_data(case, tmp_path)
+
+    def outcome() -> object:
+        try:
+            loaded = load_data(data)
+        except KgError as error:
+            return [str(p) for p in error.problems]
+        kinds = ("sources", "organisations", "clusters", "people", "acts", "schemes")
+        return [(r.model_dump(), r.at) for kind in kinds for r in getattr(loaded, kind)]
+
+    one_process = outcome()
+    monkeypatch.setattr(kg.model, "PARALLEL_BYTES", 0)
+    submitted: list[object] = []
+    real_submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(
+        ProcessPoolExecutor, "submit", lambda pool, fn, *a: submitted.append(a) or real_submit(pool, fn, *a)
+    )
+    assert outcome() == one_process
+    assert len(submitted) == len(list(data.rglob("*.yaml")))  # every file went to a worker
