@@ -18,16 +18,6 @@ from kg.query import Embedded, bind, inline_values, library
 from kg.store import load_store
 from kg.vocab import PREFIXES
 
-PARAMS = {
-    "members-of-cluster": {"cluster": "cosmetica"},
-    "clusters-of-organisation": {"organisation": "politecnico-di-milano"},
-    "acts-of-cluster": {"cluster": "afil"},
-    "open-calls": {"date": "2026-02-20"},
-    "members-at-date": {"cluster": "lac", "date": "2015-06-01"},
-    "posts-at-date": {"resource": "alessandro-fermi", "date": "2024-05-01"},
-    "sources-of": {"resource": "lumson"},
-}
-
 
 def median_ms(action, runs: int = 5) -> float:
     """Median wall time in ms, or NaN when the engine fails on the query."""
@@ -59,7 +49,7 @@ def main(build: Path) -> None:
     oxr.parse(nt, format="nt")
     engine = Embedded(store)
     for query in library():
-        text = prologue + inline_values(query.text, bind(query, PARAMS.get(query.name, {}), engine))
+        text = prologue + inline_values(query.text, bind(query, query.example, engine))
         rows.append(
             (
                 query.name,

@@ -215,7 +215,7 @@ def query_group() -> None:
     "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of titles."
 )
 def query_list(lang: str) -> None:
-    """List the saved queries with their titles and parameters.
+    """List the saved queries with their titles, parameters and an example command.
 
     \b
     Example:
@@ -229,10 +229,11 @@ def query_list(lang: str) -> None:
             q.name,
             (q.title_en or q.title) if lang == "en" else (q.title or q.title_en),
             ", ".join(p.name for p in q.params),
+            q.example_command() if q.example else "",
         ]
         for q in library()
     ]
-    click.echo(render(["name", "title", "params"], rows))
+    click.echo(render(["name", "title", "params", "example"], rows))
 
 
 @query_group.command("run")

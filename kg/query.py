@@ -7,7 +7,10 @@ A library query opens with comment lines::
     # description: ...
     # description@en: ...
     # param: cluster — il cluster (id, nome o IRI) / the cluster (id, name or IRI)
+    # example: cluster=cosmetica
 
+``example`` gives values that make the query answer on the real data: ``kg query
+list`` prints them as a command to copy, and the tests and benchmarks run them.
 Parameters are bound as RDF terms, never pasted into the query as text: each value
 becomes an Oxigraph term (a literal, a date, an IRI found in the graph), written by
 Oxigraph's own escaping serialiser into a ``VALUES`` block that opens the query's
@@ -50,7 +53,7 @@ __all__ = [
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_HEADER = re.compile(r"^#\s*(title|title@en|description|description@en|param)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(title|title@en|description|description@en|param|example)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-|:)\s*(.*)$")
 
 # What a parameter name asks for: an rdf:type its value must have, or a datatype.
@@ -84,6 +87,21 @@ class QueryFile:
     description: str = ""
     description_en: str = ""
     params: list[Param] = field(default_factory=list)
+    example: dict[str, str] = field(default_factory=dict)
+
+    def example_command(self) -> str:
+        """The ``kg query run`` command line of the header's example.
+
+        Examples
+        --------
+        >>> q = QueryFile("members-of-cluster", Path("q.rq"), "", example={"cluster": "AFIL 2"})
+        >>> q.example_command()
+        "kg query run members-of-cluster --param 'cluster=AFIL 2'"
+        """
+        import shlex
+
+        params = "".join(f" --param {shlex.quote(f'{k}={v}')}" for k, v in self.example.items())
+        return f"kg query run {self.name}{params}"
 
 
 @dataclass
@@ -112,6 +130,11 @@ def _parse(path: Path) -> QueryFile:
             if not param:
                 raise KgError([Problem(path, number, "param", "write it as '# param: name — description'")])
             query.params.append(Param(*param.groups()))
+        elif key == "example":
+            name, sep, example = value.partition("=")
+            if not sep or not name.strip():
+                raise KgError([Problem(path, number, "example", "write it as '# example: name=value'")])
+            query.example[name.strip()] = example.strip()
         else:
             setattr(query, key.replace("@en", "_en"), value)
     return query

@@ -28,17 +28,6 @@ SOURCE_LN = "https://www.lombardianotizie.online/cluster-tecnologico-lombardo-co
 LUMSON_PAGE = "https://lumson.com/it/press/the-lombardy-cosmetic-cluster-is-established-lumson-among-the-founding-members/89"
 LKG = "https://w3id.org/lombardia-kg/ontology#"
 
-# Parameters that make every library query answer something on the real data.
-PARAMS = {
-    "members-of-cluster": {"cluster": "cosmetica"},
-    "clusters-of-organisation": {"organisation": "Politecnico di Milano"},
-    "acts-of-cluster": {"cluster": "AFIL"},
-    "open-calls": {"date": "2026-02-20"},
-    "members-at-date": {"cluster": "lac", "date": "2015-06-01"},
-    "posts-at-date": {"resource": "alessandro-fermi", "date": "2024-05-01"},
-    "sources-of": {"resource": "lumson"},
-}
-
 
 @pytest.fixture(scope="module")
 def engine(real_build: Path) -> Embedded:
@@ -46,7 +35,7 @@ def engine(real_build: Path) -> Embedded:
 
 
 def rows_of(engine: Embedded | Remote, name: str, **params: str) -> list[dict[str, str]]:
-    result = run(find(name), params or PARAMS.get(name, {}), engine)
+    result = run(find(name), params or find(name).example, engine)
     return [
         {k: ("" if v is None else v.value) for k, v in zip(result.variables, row, strict=True)}
         for row in result.rows
@@ -330,12 +319,23 @@ def _normal(result: Result, labels: dict[str, str]) -> list[tuple[str, ...]]:
     return sorted(rows)
 
 
+def test_every_parameter_has_an_example_that_the_header_declares() -> None:
+    for query in library():
+        assert set(query.example) == {p.name for p in query.params}, query.name
+
+
+def test_a_malformed_example_line_is_named(tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text("# param: cluster — the cluster\n# example: cluster\nSELECT * {}\n")
+    with pytest.raises(KgError, match=r"q\.rq:2: example: write it as '# example: name=value'"):
+        library(tmp_path)
+
+
 def test_same_rows_on_a_real_oxigraph_server_after_push(real_build: Path, oxigraph_server: str) -> None:
     assert push(real_build, f"{oxigraph_server}/store") in (200, 201, 204)
     local = Embedded(load_store(real_build))
     remote = Remote(f"{oxigraph_server}/query")
     for query in library():
-        params = PARAMS.get(query.name, {})
+        params = query.example
         here, there = run(query, params, local), run(query, params, remote)
         assert here.variables == there.variables, query.name
         assert _normal(here, {}) == _normal(there, {}), query.name
