@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -26,6 +27,9 @@ from kg.model import load_data, problem_at
 from kg.rdf import Origin, to_triples
 from kg.runtime import Progress, paused_gc
 from kg.vocab import EXTRAS, PREFIXES, compact, ontology_dir
+
+if TYPE_CHECKING:
+    import rdflib
 
 __all__ = [
     "DEFAULT_BUILD",
@@ -166,7 +170,10 @@ def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, 
     import rdflib
 
     data = rdflib.Graph()
-    data.parse(data=ntriples, format="nt")
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        # Oxigraph parses, rdflib only receives terms: rdflib's N-Triples reader is
+        # quadratic in the length of a line (a 2 MB label took 12 s).
+        data.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
     ontology = rdflib.Graph().parse(ontology_dir() / "lkg.ttl", format="turtle")
     shapes_graph = rdflib.Graph().parse(path, format="turtle")
     _, report, _ = pyshacl.validate(
@@ -187,6 +194,22 @@ def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, 
             )
         )
     return findings
+
+
+def _to_rdflib(term: object) -> rdflib.term.Node:
+    """An rdflib term for a pyoxigraph one (plain string literals without datatype, as rdflib reads them)."""
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def canonical(triples: list[ox.Triple]) -> bytes:
@@ -280,6 +303,9 @@ def write_build(
         progress.stage(_STAGES[3])
         created = not out.exists()
         out.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUTS:  # left by a build that was killed before it could clean up
+            for stale in out.glob(f".{name}.*.tmp"):
+                stale.unlink(missing_ok=True)
         staged: list[tuple[Path, Path]] = []
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:

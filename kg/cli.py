@@ -253,6 +253,17 @@ def query_list(lang: str) -> None:
     "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of labels."
 )
 @click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Stop a query still running after this many seconds (default: no limit; 60 on an endpoint).",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Run a SPARQL Update: on --endpoint it changes that server; on the embedded store it only "
+    "reports what it would change (the build is made from data/).",
+)
 @build_option
 @data_option
 def query_run(
@@ -261,31 +272,68 @@ def query_run(
     fmt: str,
     lang: str,
     endpoint: str | None,
+    timeout: float | None,
+    allow_update: bool,
     build_dir: Path,
     data_dir: Path,
 ) -> None:
     """Run a saved query (by name) or any .rq file, with bound parameters.
 
-    Organisations, clusters and people are named by id, label or IRI.
+    Organisations, clusters and people are named by id, label or IRI. Only queries
+    run unless --allow-update is given: an INSERT or DELETE is refused.
 
     \b
     Example:
         kg query run members-of-cluster --param cluster=cosmetica --format csv
         kg query run open-calls --param date=2026-02-20
-        kg query run bridges --endpoint http://127.0.0.1:7878/query
+        kg query run bridges --endpoint http://127.0.0.1:7878/query --timeout 30
     """
-    from kg.query import Embedded, Remote, find, labels_for, render_result, run
+    from kg.query import Embedded, Remote, find, labels_for, render_result, run, update_keyword
 
     query = find(name)
     engine: Embedded | Remote
     if endpoint:
-        engine = Remote(endpoint)
+        engine = Remote(endpoint, timeout=timeout or 60.0)
     else:
         from kg.store import ensure_build, load_store
 
-        engine = Embedded(load_store(ensure_build(build_dir, data_dir)))
+        engine = Embedded(load_store(ensure_build(build_dir, data_dir)), timeout=timeout)
+    operation = update_keyword(query.text)
+    if operation is not None:
+        _update(query, operation, engine, allow_update, bool(params))
+        return
     result = run(query, dict(params), engine)
     click.echo(render_result(result, fmt, labels_for(result, engine, lang)))
+
+
+def _update(query, operation: str, engine, allowed: bool, with_params: bool) -> None:  # type: ignore[no-untyped-def]
+    """Apply, or refuse, a SPARQL Update given to ``kg query run``."""
+    from kg.query import Embedded
+
+    where = "the embedded store" if isinstance(engine, Embedded) else engine.endpoint
+    if not allowed:
+        raise KgError(
+            [
+                Problem(
+                    query.path,
+                    None,
+                    "query",
+                    f"this is a SPARQL Update ({operation}) and kg query run only reads {where}; "
+                    "change data/ and rebuild, or add --allow-update",
+                )
+            ]
+        )
+    if with_params:
+        raise KgError([Problem(query.path, None, "--param", "an update takes no parameters")])
+    if isinstance(engine, Embedded):
+        added, removed = engine.update(query.text, source=query.path)
+        click.echo(
+            f"{added} triples would be added and {removed} removed; the build is unchanged "
+            "(it is made from data/: change data/ and rebuild to keep a fact)."
+        )
+    else:
+        status = engine.update(query.text, source=query.path)
+        click.echo(f"{engine.endpoint} applied the update (HTTP {status}).")
 
 
 @main.command("serve")

@@ -225,9 +225,16 @@ def _check_text(value: str) -> str:
 
 
 def _check_url(value: str) -> str:
+    """An http(s) URL that is also a valid IRI (RFC 3987: no control or bidi characters)."""
+    import pyoxigraph
+
     value = value.strip()
     if not _URL.match(value):
         raise ValueError(f"invalid URL {value!r}: give a full http:// or https:// address")
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as error:
+        raise ValueError(f"invalid URL {value!r}: {error}; percent-encode the character") from None
     return value
 
 
@@ -692,10 +699,14 @@ def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseMode
 
 
 def _read(path: Path, shown: Path, problems: list[Problem]) -> LineMap | None:
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        problems.append(Problem(shown, None, "-", f"not UTF-8 text ({error.reason})"))
+        byte_line = raw[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(shown, byte_line, "-", f"not UTF-8 text ({error.reason}); save the file as UTF-8")
+        )
         return None
     try:
         root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe loader, composing nodes only
@@ -708,6 +719,15 @@ def _read(path: Path, shown: Path, problems: list[Problem]) -> LineMap | None:
         return None
     except _Unsafe as error:
         problems.append(Problem(shown, error.line + 1, "-", f"invalid YAML: {error}"))
+        return None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. NUL
+        char_line = text[: error.position].count("\n") + 1
+        what = (
+            f"character U+{error.character:04X} is not allowed in YAML"
+            if isinstance(error.character, int)
+            else str(error)
+        )
+        problems.append(Problem(shown, char_line, "-", f"invalid YAML: {what}; delete it"))
         return None
     except (yaml.YAMLError, RecursionError) as error:
         problems.append(Problem(shown, None, "-", f"invalid YAML: {error}"))

@@ -30,8 +30,10 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -213,16 +215,22 @@ def _locate_syntax_error(source: Path, text: str, message: str) -> Problem:
 
 
 class Embedded(Engine):
-    """The embedded Oxigraph store."""
+    """The embedded Oxigraph store; a query still running after ``timeout`` seconds is abandoned."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, timeout: float | None = None) -> None:
         self.store = store
+        self.timeout = timeout
 
     def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
         try:
             text = inline_values(query, bindings)
         except ValueError as error:
             raise KgError([Problem(source, None, "query", str(error))]) from None
+        if self.timeout is None:
+            return self._evaluate(text, source)
+        return _within(self.timeout, source, lambda: self._evaluate(text, source))
+
+    def _evaluate(self, text: str, source: Path) -> Result:
         try:
             solutions = self.store.query(text, prefixes=PREFIXES)
         except SyntaxError as error:
@@ -234,6 +242,80 @@ class Embedded(Engine):
         variables = [v.value for v in solutions.variables]
         rows = [[solution[name] for name in variables] for solution in solutions]
         return Result(variables, rows)  # type: ignore[arg-type]
+
+    def update(self, text: str, *, source: Path) -> tuple[int, int]:
+        """Apply a SPARQL Update to this store; (triples added, triples removed)."""
+        before = set(self.store)
+        try:
+            self.store.update(text, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise KgError([_syntax_problem(source, str(error))]) from None
+        except (RuntimeError, OSError, ValueError) as error:
+            raise KgError([Problem(source, None, "query", f"the update failed: {error}")]) from None
+        after = set(self.store)
+        return len(after - before), len(before - after)
+
+
+T = TypeVar("T")
+
+
+def _within(seconds: float, source: Path, work: Callable[[], T]) -> T:
+    """``work()``, or a `KgError` once ``seconds`` have passed.
+
+    Oxigraph evaluates without holding the GIL but cannot be interrupted, so the work
+    runs in a daemon thread that is left behind (and ends with the process) on timeout.
+
+    Examples
+    --------
+    >>> import time
+    >>> _within(5, Path("q.rq"), lambda: 42)
+    42
+    >>> _within(0.05, Path("q.rq"), lambda: time.sleep(1))
+    Traceback (most recent call last):
+    ...
+    kg.errors.KgError: q.rq: query: stopped after 0.05 s (--timeout); narrow the query or raise the limit
+    """
+    import threading
+
+    outcome: list[tuple[bool, object]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as error:  # noqa: BLE001 - handed back to the waiting thread
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=target, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        message = f"stopped after {seconds:g} s (--timeout); narrow the query or raise the limit"
+        raise KgError([Problem(source, None, "query", message)])
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+_UPDATE = re.compile(
+    r"^(?:\s|#[^\n]*\n|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def update_keyword(text: str) -> str | None:
+    """The operation a SPARQL Update opens with, or None for a query.
+
+    Examples
+    --------
+    >>> update_keyword("# add\nPREFIX ex: <http://e/>\ninsert data { ex:a ex:b ex:c }")
+    'INSERT'
+    >>> update_keyword("SELECT * { ?s ?p ?o }") is None
+    True
+    """
+    match = _UPDATE.match(text)
+    return match[1].upper() if match else None
 
 
 _TOKENS = re.compile(
@@ -306,6 +388,9 @@ class Remote(Engine):
                 [Problem(source, None, "endpoint", f"{self.endpoint} answered {error.code}: {message}")]
             ) from None
         except (urllib.error.URLError, OSError, ValueError) as error:
+            if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
+                message = f"stopped after {self.timeout:g} s (--timeout); narrow the query or raise the limit"
+                raise KgError([Problem(source, None, "query", message)]) from None
             raise KgError(
                 [Problem(source, None, "endpoint", f"cannot query {self.endpoint}: {error}")]
             ) from None
@@ -315,6 +400,27 @@ class Remote(Engine):
             for binding in payload["results"]["bindings"]
         ]
         return Result(variables, rows)
+
+    def update(self, text: str, *, source: Path) -> int:
+        """Send a SPARQL Update to the endpoint (SPARQL 1.1 Protocol); the HTTP status."""
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        request = urllib.request.Request(
+            self.endpoint,
+            data=(prologue + text).encode(),
+            headers={"Content-Type": "application/sparql-update"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            message = error.read().decode("utf-8", "replace").strip()
+            raise KgError(
+                [Problem(source, None, "endpoint", f"{self.endpoint} answered {error.code}: {message}")]
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            message = f"cannot update {self.endpoint}: {error}"
+            raise KgError([Problem(source, None, "endpoint", message)]) from None
 
 
 def _from_json(value: dict[str, str] | None) -> Term | None:
