@@ -269,6 +269,9 @@ def main() -> None:
     print(f"wrote {args.out} and {args.plot}", file=sys.stderr)
 
 
+NOTES = "<!-- notes: kept when the table is regenerated -->"
+
+
 def report(results: dict[int, dict[str, float | str]], args: argparse.Namespace) -> None:
     sizes = sorted(results)
     steps = list(dict.fromkeys(step for row in results.values() for step in row))
@@ -287,7 +290,12 @@ def report(results: dict[int, dict[str, float | str]], args: argparse.Namespace)
             value = results[n].get(step, "—")
             cells.append(f"{value:.3f}" if isinstance(value, float) and value == value else str(value))
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
-    args.out.write_text("\n".join(lines) + "\n")
+    notes = ""
+    if args.out.exists():  # the commentary below the marker is kept across runs
+        old = args.out.read_text(encoding="utf-8")
+        if NOTES in old:
+            notes = old[old.index(NOTES) :]
+    args.out.write_text("\n".join(lines) + "\n" + ("\n" + notes if notes else ""))
 
 
 if __name__ == "__main__":

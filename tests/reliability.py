@@ -466,6 +466,7 @@ def killed_builds(examples: int, folder: Path) -> Tally:
         process.send_signal(signal.SIGKILL)
         process.wait()
         states = {(out / name).read_bytes() in (before[name], after[name]) for name in OUTPUTS}
+        kept = all((out / name).read_bytes() == before[name] for name in OUTPUTS)
         if states != {True}:
             tally.fail(f"killed at {index + 0.5}/{examples}: an output is neither the old nor the new one")
             continue
@@ -475,8 +476,7 @@ def killed_builds(examples: int, folder: Path) -> Tally:
         elif sorted(p.name for p in out.iterdir() if p.name.startswith(".")):
             tally.fail(f"temporary files left after the next build: {sorted(os.listdir(out))}")
         else:
-            whole = all((out / name).read_bytes() == before[name] for name in OUTPUTS)
-            tally.record("previous outputs intact, rebuilt" if whole else "outputs already new, rebuilt")
+            tally.record("previous outputs intact, rebuilt" if kept else "outputs already new, rebuilt")
     return tally
 
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -371,6 +372,17 @@ def test_push_replaces_the_graph_and_a_cut_upload_leaves_it_whole(
     assert int(run(count, {}, remote).rows[0][0].value) == full  # type: ignore[union-attr]
 
 
+def _outside_address() -> str | None:
+    """This machine's address on its default route, if it has one besides loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # no packet is sent for UDP connect
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
 def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) -> None:
     build = shutil.copytree(real_build, tmp_path / "build")
     port = _free_port()
@@ -395,6 +407,18 @@ def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) 
         _wait_for(f"http://127.0.0.1:{port}/", process)
         rows = rows_of(Remote(f"http://127.0.0.1:{port}/query"), "bridges")
         assert rows[0]["organisation"] == iri("organisation", "politecnico-di-milano")
+        update = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"DELETE WHERE { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-update"},
+        )
+        with pytest.raises(urllib.error.HTTPError):  # read-only: no update service
+            urllib.request.urlopen(update, timeout=10)
+        assert rows_of(Remote(f"http://127.0.0.1:{port}/query"), "bridges") == rows
+        outside = _outside_address()
+        if outside is not None:  # loopback only: the machine's other address does not answer
+            with pytest.raises(OSError), socket.create_connection((outside, port), timeout=2):
+                pass
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=15) == 0
         assert b"stopped" in process.stdout.read()  # type: ignore[union-attr]

@@ -202,3 +202,30 @@ def test_same_data_same_layout(real_build: Path, tmp_path: Path) -> None:
     a = draw(["viz", "ecosystem", "--build", str(real_build)], tmp_path / "a.html").read_text()
     b = draw(["viz", "ecosystem", "--build", str(real_build)], tmp_path / "b.html").read_text()
     assert a == b
+
+
+def test_hostile_cluster_names_show_as_text_in_title_filter_and_card(browser: object, tmp_path: Path) -> None:
+    data = fixture_data("good", tmp_path)
+    afil = data / "clusters" / "afil.yaml"
+    text = afil.read_text()
+    text = text.replace("label: Associazione Fabbrica Intelligente Lombardia", f"label: '{HOSTILE[0]}'", 1)
+    afil.write_text(text.replace("acronym: AFIL", f"acronym: '{HOSTILE[1]}'", 1))
+    build = tmp_path / "build"
+    write_build(data, build)
+    for args in (["viz", "cluster", "afil"], ["viz", "ecosystem"], ["viz", "clusters"]):
+        page_file = draw([*args, "--build", str(build), "--data", str(data)], tmp_path / f"{args[1]}.html")
+        raw = page_file.read_text()
+        assert "<img src=x" not in raw and "</script><script>alert" not in raw, args
+        visit = Visit(browser, page_file)
+        try:
+            page = visit.page
+            shown = page.title() + page.inner_text("#cluster-filter") + page.inner_text("#nodes-table")
+            assert HOSTILE[1] in shown or HOSTILE[0] in shown, args
+            page.fill("#search", "afil")
+            page.dispatch_event("#search", "change")
+            page.wait_for_timeout(300)
+            assert visit.dialogs == [] and visit.errors == [] and visit.off_disk() == [], args
+            assert page.evaluate("document.querySelectorAll('img').length") == 0, args  # no injected element
+            assert len(page.query_selector_all("script")) == len(re.findall(r"^<script", raw, re.M)), args
+        finally:
+            visit.page.close()
