@@ -33,6 +33,8 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
+    field_validator,
 )
 
 from kg.errors import KgError, Problem
@@ -48,6 +50,7 @@ __all__ = [
     "Dataset",
     "Dispute",
     "Figure",
+    "Identifier",
     "Membership",
     "Organisation",
     "PartialDate",
@@ -78,6 +81,9 @@ ORGANISATION_TYPES = (
     "education-provider",
 )
 """Kinds of organisation; ``organisation`` when no source says more."""
+
+ID_SCHEMES = ("piva", "cf", "rea", "ror", "wikidata", "pic", "lei", "ateco", "eccp")
+"""Identifier schemes an organisation may carry (kg.identifiers checks each)."""
 
 ROLES = (
     "founding-member",
@@ -300,6 +306,45 @@ class Source(_Record):
     title: Text
     publisher: Text
     date: Date | None = None
+    licence: Text | None = None
+    note: Text | None = None
+
+
+SHARE_ALIKE = re.compile(r"\b(ODbL|BY-SA|CC-BY-SA|share[- ]alike|GPL|GFDL)\b", re.IGNORECASE)
+"""Licences whose terms would bind the whole graph: such a source cannot feed the build."""
+
+
+def _identifier_value(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(
+            "write the identifier in quotes: unquoted, YAML reads a number and drops leading zeros"
+        )
+    return value
+
+
+class Identifier(_Record):
+    """A public identifier of an organisation (partita IVA, ROR, ...), with the page that states it."""
+
+    scheme: Literal[ID_SCHEMES]  # type: ignore[valid-type]
+    value: Annotated[str, BeforeValidator(_identifier_value)]
+    sources: SourceRefs
+    note: Text | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _checked(cls, value: str, info: ValidationInfo) -> str:
+        """Shape and check digits, offline (kg.identifiers); the error names the failing digit."""
+        from kg.identifiers import check
+
+        scheme = info.data.get("scheme")
+        return value if scheme is None else check(scheme, value)
+
+
+class Decision(_Record):
+    """A curator's decision on a pair that `kg reconcile` suggested: one organisation, or two."""
+
+    organisation: Slug
+    sources: list[str] = Field(default_factory=list)
     note: Text | None = None
 
 
@@ -363,6 +408,9 @@ class Organisation(_Named):
     website: Url | None = None
     part_of: Slug | None = None
     founded: Date | None = None
+    ids: list[Identifier] = Field(default_factory=list)
+    same_as: list[Decision] = Field(default_factory=list)
+    distinct_from: list[Decision] = Field(default_factory=list)
     declared_size: list[Figure] = Field(default_factory=list)
     members: list[Membership] = Field(default_factory=list)
 
@@ -384,6 +432,7 @@ class Cluster(_Named):
     founded: Date | None = None
     city: Text | None = None
     website: Url | None = None
+    ids: list[Identifier] = Field(default_factory=list)
     themes: list[Slug] = Field(default_factory=list)
     partner_types: list[Literal[PARTNER_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
     declared_size: list[Figure] = Field(default_factory=list)
@@ -985,6 +1034,7 @@ class _Checker:
         self.broken = broken
         self.unreadable = unreadable
         self.sources = self.unique(data.sources)
+        self.id_holders: dict[tuple[str, str], str] = {}
         self.urls: dict[str, Source] = {}
         for source in data.sources:
             first = self.urls.setdefault(source.url, source)
@@ -1113,13 +1163,69 @@ class _Checker:
                     " merge the two and list both sources",
                 )
 
+    def identifiers(self, record: Organisation | Cluster) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for index, ident in enumerate(record.ids):
+            self.cited(record, ("ids", index), ident.sources)
+            first = seen.setdefault((ident.scheme, ident.value), index)
+            if first != index:
+                self.report(
+                    record, ("ids", index, "value"), f"the same {ident.scheme} as ids[{first}]: merge them"
+                )
+            holder = self.id_holders.setdefault((ident.scheme, ident.value), record.id)
+            if holder != record.id:
+                self.report(
+                    record,
+                    ("ids", index, "value"),
+                    f"{ident.scheme} {ident.value} is also '{holder}''s: one of the two is wrong, "
+                    "or they are one organisation (record same_as)",
+                )
+
+    def place(self, record: Organisation | Cluster) -> None:
+        """The seat is a comune in ISTAT's list (kg.places), so its codes can be derived."""
+        if record.city is None:
+            return
+        from kg.places import comune, suggest
+
+        if comune(record.city) is None:
+            close = suggest(record.city)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            self.report(record, ("city",), f"'{record.city}' is not a comune in ISTAT's list{hint}")
+
+    def decisions(self, org: Organisation) -> None:
+        for key in ("same_as", "distinct_from"):
+            for index, decision in enumerate(getattr(org, key)):
+                where = (key, index)
+                self.ref(
+                    org, (*where, "organisation"), decision.organisation, "organisation", self.organisations
+                )
+                if decision.organisation == org.id:
+                    self.report(org, (*where, "organisation"), "an organisation is trivially itself")
+                self.cited(org, where, decision.sources)
+                if not decision.sources and decision.note is None:
+                    self.report(org, where, "say why: give sources or a note")
+
+    def licences(self) -> None:
+        for source in self.data.sources:
+            if source.licence and SHARE_ALIKE.search(source.licence):
+                self.report(
+                    source,
+                    ("licence",),
+                    f"'{source.licence}' is share-alike: its terms would bind the whole graph, "
+                    "so this source cannot feed the main build; cite another page for the facts",
+                )
+
     def run(self) -> None:
         data = self.data
+        self.licences()
         for org in data.organisations:
             self.cited(org, (), org.sources)
             self.disputes(org)
             self.figures(org)
             self.members(org)
+            self.identifiers(org)
+            self.place(org)
+            self.decisions(org)
             if org.part_of == org.id:
                 self.report(org, ("part_of",), "an organisation cannot be part of itself")
             elif org.part_of is not None:
@@ -1172,6 +1278,8 @@ class _Checker:
 
     def check_cluster(self, cluster: Cluster) -> None:
         self.cited(cluster, (), cluster.sources)
+        self.identifiers(cluster)
+        self.place(cluster)
         self.disputes(cluster)
         self.figures(cluster)
         self.members(cluster)

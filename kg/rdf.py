@@ -20,6 +20,7 @@ from rdflib.namespace import (
     DCTERMS,
     FOAF,
     ORG,
+    OWL,
     RDF,
     RDFS,
     SDO,
@@ -35,6 +36,7 @@ from kg.model import (
     Act,
     Cluster,
     Dataset,
+    Identifier,
     Membership,
     Organisation,
     PartialDate,
@@ -43,7 +45,12 @@ from kg.model import (
     Scheme,
     slugify,
 )
-from kg.vocab import BASE, PREFIXES, compact, expand, iri, slug_of
+from kg.vocab import BASE, LKG_NS, PREFIXES, compact, expand, iri, slug_of
+
+ADMS = PREFIXES["adms"]
+NUTS = PREFIXES["nuts"]
+ISTAT_COMUNI = "https://www.istat.it/classificazione/codici-dei-comuni-delle-province-e-delle-regioni/"
+"""ISTAT's page of the list of comuni (CC BY 4.0), the source of derived codes."""
 
 _Disputable = Organisation | Cluster | Person | Act
 
@@ -117,6 +124,10 @@ class LKG(DefinedNamespace):
     acronym: str
     legalForm: str
     city: str
+    Province: str
+    province: str
+    istatCode: str
+    nuts3: str
     recognitionStatus: str
     thematicArea: str
     partnerType: str
@@ -260,8 +271,8 @@ class _Remembered:
         return value  # type: ignore[no-any-return]
 
 
-_LKG, _ELI, _DCTERMS, _FOAF, _ORG, _RDF, _RDFS, _SDO, _SKOS, _TIME, _XSD = map(
-    _Remembered, (LKG, ELI, DCTERMS, FOAF, ORG, RDF, RDFS, SDO, SKOS, TIME, XSD)
+_LKG, _ELI, _DCTERMS, _FOAF, _ORG, _OWL, _RDF, _RDFS, _SDO, _SKOS, _TIME, _XSD = map(
+    _Remembered, (LKG, ELI, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS, TIME, XSD)
 )
 
 
@@ -316,11 +327,48 @@ class _Writer:
             self.add(subject, _SKOS.editorialNote, ox.Literal(note, language="en"))
 
     def place(self, subject: str, city: str | None) -> None:
-        if city:
-            place = iri("place", slugify(city))
-            self.add(subject, _LKG.city, place)
-            self.add(place, _RDF.type, _LKG.Municipality)
+        """The seat's comune, with the ISTAT code, province and NUTS 3 (2024) derived from ISTAT's list."""
+        if not city:
+            return
+        from kg.places import comune
+
+        place = iri("place", slugify(city))
+        self.add(subject, _LKG.city, place)
+        self.add(place, _RDF.type, _LKG.Municipality)
+        found = comune(city)
+        if found is None:  # the loader reports unknown comuni; kept for records built by hand
             self.add(place, _RDFS.label, _it(city))
+            return
+        self.add(place, _RDFS.label, _it(found.name))
+        self.add(place, _LKG.istatCode, ox.Literal(found.code))
+        province = iri("province", found.province.lower())
+        self.add(place, _LKG.province, province)
+        self.add(place, _LKG.nuts3, NUTS + found.nuts3)
+        self.add(province, _RDF.type, _LKG.Province)
+        self.add(province, _RDFS.label, _it(found.province_name))
+        self.add(province, _SKOS.notation, ox.Literal(found.iso_province))
+        self.add(province, _DCTERMS.source, ISTAT_COMUNI)
+
+    def identifiers(self, subject: str, owner_slug: str, ids: list[Identifier]) -> None:
+        """adms:identifier nodes with their sources; owl:sameAs for ROR and Wikidata, schema:vatID."""
+        from kg.identifiers import SCHEMES, iri_of
+
+        for ident in ids:
+            node = iri("identifier", f"{owner_slug}--{ident.scheme}--{slugify(ident.value)}")
+            self.origins[node] = self.origins[subject]
+            self.add(subject, ADMS + "identifier", node)
+            self.add(node, _RDF.type, ADMS + "Identifier")
+            self.add(node, _SKOS.notation, ox.Literal(ident.value))
+            self.add(node, ADMS + "schemeAgency", ox.Literal(SCHEMES[ident.scheme][0]))
+            self.add(node, _DCTERMS.type, LKG_NS + "scheme-" + ident.scheme)
+            self.sources(node, ident.sources)
+            target = iri_of(ident.scheme, ident.value)
+            if ident.scheme in ("ror", "wikidata") and target:
+                self.add(subject, _OWL.sameAs, target)
+            elif target:
+                self.add(subject, _RDFS.seeAlso, target)
+            if ident.scheme == "piva":
+                self.add(subject, _SDO.vatID, ox.Literal(ident.value))
 
     def instant(self, date: PartialDate) -> str:
         node = iri("instant", str(date))
@@ -360,6 +408,7 @@ def _organisation(w: _Writer, org: Organisation) -> None:
     w.sources(node, org.sources)
     w.note(node, org.note)
     w.place(node, org.city)
+    w.identifiers(node, org.id, org.ids)
     if org.website:
         w.add(node, _FOAF.homepage, org.website)
     if org.part_of:
@@ -451,6 +500,7 @@ def _cluster(w: _Writer, cluster: Cluster) -> None:
     w.sources(node, cluster.sources)
     w.note(node, cluster.note)
     w.place(node, cluster.city)
+    w.identifiers(node, cluster.id, cluster.ids)
     w.add(node, _LKG.recognitionStatus, STATUS_TERMS[cluster.status])
     if cluster.acronym:
         w.add(node, _LKG.acronym, ox.Literal(cluster.acronym))

@@ -25,10 +25,14 @@ BASE = "https://w3id.org/lombardia-kg/id/"
 LKG_NS = "https://w3id.org/lombardia-kg/ontology#"
 
 PREFIXES: dict[str, str] = {
+    "adms": "http://www.w3.org/ns/adms#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcatapit": "http://dati.gov.it/onto/dcatapit#",
     "dcterms": "http://purl.org/dc/terms/",
     "eli": "http://data.europa.eu/eli/ontology#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "lkg": LKG_NS,
+    "nuts": "http://data.europa.eu/nuts/code/",
     "org": "http://www.w3.org/ns/org#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -36,6 +40,7 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
+    "void": "http://rdfs.org/ns/void#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "act": BASE + "act/",
     "cluster": BASE + "cluster/",
