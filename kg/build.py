@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.catalog import catalog_triples, check_catalog
 from kg.errors import KgError, Problem
-from kg.model import load_data, problem_at
+from kg.model import Dataset, load_data, problem_at
 from kg.rdf import Origin, to_triples
 from kg.runtime import Progress, paused_gc
 from kg.vocab import EXTRAS, PREFIXES, compact, ontology_dir
@@ -43,6 +44,8 @@ __all__ = [
     "write_build",
 ]
 
+CATALOG_FILE = "catalog.ttl"
+"""The DCAT-AP_IT record written with every build (kg.catalog)."""
 DEFAULT_DATA = Path("data")
 DEFAULT_BUILD = Path("build")
 OUTPUTS: dict[str, ox.RdfFormat] = {
@@ -232,13 +235,13 @@ def canonical(triples: list[ox.Triple]) -> bytes:
 _STAGES = ["reading the YAML", "converting to RDF", "sorting", "checking shapes and writing"]
 
 
-def _convert(data_dir: Path, progress: Progress) -> tuple[bytes, list[ox.Triple], dict[str, Origin]]:
+def _convert(data_dir: Path, progress: Progress) -> tuple[bytes, list[ox.Triple], dict[str, Origin], Dataset]:
     progress.stage(_STAGES[0])
     data = load_data(data_dir)
     progress.stage(_STAGES[1])
     triples, origins = to_triples(data)
     progress.stage(_STAGES[2])
-    return canonical(triples), triples, origins
+    return canonical(triples), triples, origins, data
 
 
 def _verdict(violations: list[Problem], warnings: list[Problem], strict: bool) -> None:
@@ -262,7 +265,7 @@ def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> Bu
         With every problem found.
     """
     with paused_gc(), Progress("kg validate", _STAGES) as progress:
-        ntriples, triples, origins = _convert(Path(data_dir), progress)
+        ntriples, triples, origins, _ = _convert(Path(data_dir), progress)
         progress.stage(_STAGES[3])
         violations, warnings = check_shapes(triples, origins, ntriples=ntriples)
     _verdict(violations, warnings, strict)
@@ -299,11 +302,11 @@ def write_build(
     """
     out = Path(out_dir)
     with paused_gc(), Progress("kg build", _STAGES) as progress:
-        ntriples, triples, origins = _convert(Path(data_dir), progress)
+        ntriples, triples, origins, data = _convert(Path(data_dir), progress)
         progress.stage(_STAGES[3])
         created = not out.exists()
         out.mkdir(parents=True, exist_ok=True)
-        for name in OUTPUTS:  # left by a build that was killed before it could clean up
+        for name in (*OUTPUTS, CATALOG_FILE):  # left by a build that was killed before it could clean up
             for stale in out.glob(f".{name}.*.tmp"):
                 stale.unlink(missing_ok=True)
         staged: list[tuple[Path, Path]] = []
@@ -315,6 +318,12 @@ def write_build(
                 finally:
                     violations, warnings = checking.result()
             _verdict(violations, warnings, strict)
+            sizes = {final.name: temp.stat().st_size for temp, final in staged}
+            record = serialize(
+                catalog_triples(data, len(triples), _count_types(ntriples), sizes), ox.RdfFormat.TURTLE
+            )
+            check_catalog(record)
+            _write_temp(out, CATALOG_FILE, record, staged)
             for temp, final in staged:  # only renames remain: each one is atomic
                 os.replace(temp, final)
             for derived in EXTRAS:  # computed from the previous build
@@ -329,18 +338,21 @@ def write_build(
 
 def _stage(ntriples: bytes, out: Path, staged: list[tuple[Path, Path]]) -> None:
     """Write every output to a temporary file in ``out``, appending (temporary, final) to ``staged``."""
-    mode = 0o666 & ~_umask()
     for name, fmt in OUTPUTS.items():
-        handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-        staged.append((Path(temp_name), out / name))
-        with os.fdopen(handle, "wb") as stream:
-            if fmt is ox.RdfFormat.N_TRIPLES:
-                stream.write(ntriples)
-            else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
-                stream.write(serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, mode)
+        if fmt is ox.RdfFormat.N_TRIPLES:
+            _write_temp(out, name, ntriples, staged)
+        else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
+            _write_temp(out, name, serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt), staged)
+
+
+def _write_temp(out: Path, name: str, content: bytes, staged: list[tuple[Path, Path]]) -> None:
+    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+    staged.append((Path(temp_name), out / name))
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(temp_name, 0o666 & ~_umask())
 
 
 def _umask() -> int:

@@ -128,6 +128,7 @@ class LKG(DefinedNamespace):
     province: str
     istatCode: str
     nuts3: str
+    sourceCount: str
     recognitionStatus: str
     thematicArea: str
     partnerType: str

@@ -1,0 +1,184 @@
+"""catalog.ttl: the build described as open data (DCAT-AP_IT, with VoID statistics).
+
+A portal that republishes the graph needs a catalogue record: title and description in
+Italian and English, publisher and rights holder, licence, issued and modified dates, one
+distribution per output file with its media type, format and byte size, and VoID counts
+(triples, instances per class, sources). No package on PyPI ships the DCAT-AP_IT SHACL
+shapes, so ``ontology/catalog-shapes.ttl`` holds ours for the properties DCAT-AP_IT makes
+mandatory, and every build checks the record against them with pySHACL.
+
+The record is deterministic: ``modified`` is the newest date among the sources in data/,
+not the clock, so the same data still gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError, Problem
+from kg.model import Dataset
+from kg.vocab import BASE, LKG_NS, PREFIXES, expand, ontology_dir
+
+__all__ = ["CATALOG", "DATASET", "LICENCE", "catalog_triples", "check_catalog"]
+
+ROOT = BASE.removesuffix("id/")
+CATALOG = ROOT + "catalog"
+DATASET = ROOT + "dataset"
+PUBLISHER = ROOT + "contributors"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+ISSUED = "2026-11-25"
+"""The first release of the dataset with a catalogue record."""
+
+EU = "http://publications.europa.eu/resource/authority/"
+FORMATS = {
+    "kg.ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
+    "kg.nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    "kg.jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+}
+
+_N = ox.NamedNode
+
+
+def _t(s: str, p: str, o: ox.NamedNode | ox.Literal | str) -> ox.Triple:
+    return ox.Triple(_N(s), _N(expand(p)), _N(o) if isinstance(o, str) else o)
+
+
+def _text(value: str, lang: str) -> ox.Literal:
+    return ox.Literal(value, language=lang)
+
+
+def _typed(value: str | int, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_N(expand(datatype)))
+
+
+def _modified(data: Dataset) -> str:
+    """The newest source date, at day precision (the first day of a year or month)."""
+    dates = [s.date for s in data.sources if s.date is not None]
+    if not dates:
+        return ISSUED
+    newest = max(dates, key=lambda d: (d.year, d.month or 0, d.day or 0))
+    return f"{newest.year:04d}-{newest.month or 1:02d}-{newest.day or 1:02d}"
+
+
+def catalog_triples(
+    data: Dataset, triples: int, counts: dict[str, int], sizes: dict[str, int]
+) -> list[ox.Triple]:
+    """The catalogue record of a build of ``data``: ``triples`` in all, ``counts`` per class
+    (compact names), ``sizes`` in bytes per output file name."""
+    modified = _modified(data)
+    out = [
+        _t(CATALOG, "rdf:type", expand("dcat:Catalog")),
+        _t(CATALOG, "rdf:type", expand("dcatapit:Catalog")),
+        _t(
+            CATALOG,
+            "dcterms:title",
+            _text("Catalogo del grafo della conoscenza dell'innovazione lombarda", "it"),
+        ),
+        _t(CATALOG, "dcterms:title", _text("Catalogue of the Lombardy innovation knowledge graph", "en")),
+        _t(
+            CATALOG,
+            "dcterms:description",
+            _text("Il grafo dei cluster tecnologici lombardi, con le sue fonti.", "it"),
+        ),
+        _t(
+            CATALOG,
+            "dcterms:description",
+            _text("The graph of the Lombard technology clusters, with its sources.", "en"),
+        ),
+        _t(CATALOG, "dcterms:publisher", PUBLISHER),
+        _t(CATALOG, "dcterms:modified", _typed(modified, "xsd:date")),
+        _t(CATALOG, "dcat:dataset", DATASET),
+        _t(PUBLISHER, "rdf:type", expand("dcatapit:Agent")),
+        _t(PUBLISHER, "rdf:type", expand("foaf:Agent")),
+        _t(
+            PUBLISHER,
+            "foaf:name",
+            _text("Contributori del grafo della conoscenza dell'innovazione lombarda", "it"),
+        ),
+        _t(PUBLISHER, "foaf:name", _text("Lombardy innovation knowledge graph contributors", "en")),
+        _t(PUBLISHER, "dcterms:identifier", ox.Literal("lombardia-kg")),
+        _t(DATASET, "rdf:type", expand("dcat:Dataset")),
+        _t(DATASET, "rdf:type", expand("dcatapit:Dataset")),
+        _t(DATASET, "rdf:type", expand("void:Dataset")),
+        _t(DATASET, "dcterms:identifier", ox.Literal("lombardia-kg")),
+        _t(DATASET, "dcterms:title", _text("Grafo della conoscenza dell'innovazione lombarda", "it")),
+        _t(DATASET, "dcterms:title", _text("Lombardy innovation knowledge graph", "en")),
+        _t(
+            DATASET,
+            "dcterms:description",
+            _text(
+                "I cluster tecnologici lombardi, i loro membri, le persone e gli atti che li istituiscono e "
+                "finanziano; ogni fatto con la pagina pubblica che lo afferma.",
+                "it",
+            ),
+        ),
+        _t(
+            DATASET,
+            "dcterms:description",
+            _text(
+                "The Lombard technology clusters, their members, people and the policy acts that create and "
+                "fund them; every fact with the public page that states it.",
+                "en",
+            ),
+        ),
+        _t(DATASET, "dcterms:publisher", PUBLISHER),
+        _t(DATASET, "dcterms:rightsHolder", PUBLISHER),
+        _t(DATASET, "dcterms:license", LICENCE),
+        _t(LICENCE, "rdf:type", expand("dcterms:LicenseDocument")),
+        _t(LICENCE, "rdfs:label", ox.Literal("Creative Commons Attribution 4.0 International (CC BY 4.0)")),
+        _t(DATASET, "dcterms:issued", _typed(ISSUED, "xsd:date")),
+        _t(DATASET, "dcterms:modified", _typed(modified, "xsd:date")),
+        _t(DATASET, "dcat:theme", EU + "data-theme/ECON"),
+        _t(DATASET, "dcat:theme", EU + "data-theme/TECH"),
+        _t(DATASET, "dcterms:language", EU + "language/ITA"),
+        _t(DATASET, "dcterms:language", EU + "language/ENG"),
+        _t(DATASET, "dcterms:spatial", PREFIXES["nuts"] + "ITC4"),  # Lombardia, NUTS 2
+        _t(DATASET, "dcterms:accrualPeriodicity", EU + "frequency/IRREG"),
+        _t(DATASET, "dcterms:conformsTo", LKG_NS.removesuffix("#")),
+        _t(DATASET, "void:triples", _typed(triples, "xsd:integer")),
+        _t(DATASET, "lkg:sourceCount", _typed(len(data.sources), "xsd:integer")),
+        _t(
+            DATASET,
+            "dcterms:source",
+            "https://www.istat.it/classificazione/codici-dei-comuni-delle-province-e-delle-regioni/",
+        ),
+    ]
+    for name, count in sorted(counts.items()):
+        partition = f"{DATASET}/class/{name.replace(':', '-')}"
+        out += [
+            _t(DATASET, "void:classPartition", partition),
+            _t(partition, "void:class", expand(name)),
+            _t(partition, "void:entities", _typed(count, "xsd:integer")),
+        ]
+    for name, size in sorted(sizes.items()):
+        media, file_type, label = FORMATS[name]
+        node = f"{DATASET}/{name}"
+        out += [
+            _t(DATASET, "dcat:distribution", node),
+            _t(node, "rdf:type", expand("dcat:Distribution")),
+            _t(node, "rdf:type", expand("dcatapit:Distribution")),
+            _t(node, "dcterms:title", _text(f"Il grafo in {label}", "it")),
+            _t(node, "dcterms:title", _text(f"The graph in {label}", "en")),
+            _t(node, "dcat:accessURL", f"{ROOT}build/{name}"),
+            _t(node, "dcat:mediaType", f"https://www.iana.org/assignments/media-types/{media}"),
+            _t(node, "dcterms:format", EU + "file-type/" + file_type),
+            _t(node, "dcat:byteSize", _typed(size, "xsd:nonNegativeInteger")),
+            _t(node, "dcterms:license", LICENCE),
+        ]
+    return out
+
+
+def check_catalog(turtle: bytes) -> None:
+    """Check the record against ontology/catalog-shapes.ttl (pySHACL); `KgError` on a violation."""
+    import pyshacl
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    shapes = rdflib.Graph().parse(ontology_dir() / "catalog-shapes.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    if not conforms:
+        raise KgError(
+            [Problem(Path("catalog.ttl"), None, "-", f"the catalogue record breaks a shape: {text}")]
+        )

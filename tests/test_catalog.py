@@ -1,0 +1,43 @@
+"""catalog.ttl: a DCAT-AP_IT record of every build, with VoID counts that match the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kg.catalog import DATASET, check_catalog
+from kg.errors import KgError
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+
+
+def test_the_catalogue_describes_the_build_it_sits_beside(real_build: Path) -> None:
+    graph = rdflib.Graph().parse(real_build / "catalog.ttl", format="turtle")
+    dataset = rdflib.URIRef(DATASET)
+    triples = sum(1 for _ in (real_build / "kg.nt").open("rb"))
+    assert int(graph.value(dataset, VOID.triples)) == triples
+    distributions = list(graph.objects(dataset, DCAT.distribution))
+    assert len(distributions) == 3
+    for node in distributions:
+        name = str(graph.value(node, DCAT.accessURL)).rsplit("/", 1)[1]
+        assert int(graph.value(node, DCAT.byteSize)) == (real_build / name).stat().st_size
+        assert graph.value(node, DCT.license) == graph.value(dataset, DCT.license)
+    partitions = {
+        str(graph.value(p, VOID["class"])): int(graph.value(p, VOID.entities))
+        for p in graph.objects(dataset, VOID.classPartition)
+    }
+    assert partitions["https://w3id.org/lombardia-kg/ontology#Cluster"] == 10
+    assert {str(t) for t in graph.objects(dataset, DCT.title)} >= {"Lombardy innovation knowledge graph"}
+
+
+def test_a_record_without_its_mandatory_properties_fails_the_shapes(real_build: Path) -> None:
+    text = (real_build / "catalog.ttl").read_bytes()
+    check_catalog(text)
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    graph.remove((rdflib.URIRef(DATASET), DCT.rightsHolder, None))
+    with pytest.raises(KgError, match="catalogue record breaks a shape"):
+        check_catalog(graph.serialize(format="turtle").encode())
