@@ -163,6 +163,36 @@ def validate_command(data_dir: Path, strict: bool) -> None:
     click.echo(f"{data_dir}: valid ({report.triples} triples)")
 
 
+@main.command("reconcile")
+@data_option
+@click.option(
+    "--min-score", type=click.FloatRange(0, 1), default=0.7, show_default=True, help="Weakest evidence shown."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table", show_default=True
+)
+def reconcile_command(data_dir: Path, min_score: float, fmt: str) -> None:
+    """Suggest organisations that are likely one, or a part and its whole, with the evidence.
+
+    Record the decision on the first record (same_as, distinct_from or part_of, with a
+    source or a note); a decided pair is not suggested again.
+
+    \b
+    Example:
+        kg reconcile
+        kg reconcile --format csv > to-check.csv
+    """
+    from kg.model import load_data
+    from kg.reconcile import suggest
+    from kg.tables import render
+
+    found = suggest(load_data(data_dir), min_score=min_score)
+    rows = [[s.first, s.second, s.kind, f"{s.score:.2f}", "; ".join(s.evidence)] for s in found]
+    click.echo(render(["first", "second", "kind", "score", "evidence"], rows, fmt))
+    if fmt == "table":
+        click.echo(f"{len(found)} pair{'s' if len(found) != 1 else ''} to decide.", err=True)
+
+
 @main.command("stats")
 @build_option
 @data_option

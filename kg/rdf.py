@@ -410,6 +410,10 @@ def _organisation(w: _Writer, org: Organisation) -> None:
     w.note(node, org.note)
     w.place(node, org.city)
     w.identifiers(node, org.id, org.ids)
+    for decision in org.same_as:  # a curator's kg reconcile decision
+        w.add(node, _OWL.sameAs, iri("organisation", decision.organisation))
+    for decision in org.distinct_from:
+        w.add(node, _OWL.differentFrom, iri("organisation", decision.organisation))
     if org.website:
         w.add(node, _FOAF.homepage, org.website)
     if org.part_of:
