@@ -28,6 +28,12 @@ __all__ = ["SCHEMES", "check", "iri_of"]
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
+def _verify(what: str, given: str, expected: str, basis: str) -> None:
+    """Raise unless the check digits ``given`` are the ``expected`` ones; ``what`` names them."""
+    if given != expected:
+        raise ValueError(f"{what} {'is' if len(given) == 1 else 'are'} {given}, but {basis} {expected}")
+
+
 def _digits_check(name: str, value: str, length: int) -> str:
     if not value.isdigit() or len(value) != length:
         raise ValueError(f"{name} {value!r}: {length} digits expected, got {len(value)} characters")
@@ -41,11 +47,9 @@ def _piva(value: str) -> str:
     if number[:7] == "0000000":
         raise ValueError(f"partita IVA {number}: the first seven digits cannot all be zero")
     expected = luhn.calc_check_digit(number[:10])
-    if expected != number[10]:
-        raise ValueError(
-            f"partita IVA {number}: the check digit (the 11th) is {number[10]}, "
-            f"but the first ten digits give {expected}"
-        )
+    _verify(
+        f"partita IVA {number}: the check digit (the 11th)", number[10], expected, "the first ten digits give"
+    )
     return number
 
 
@@ -65,11 +69,12 @@ def _cf(value: str) -> str:
             f"codice fiscale {value!r}: 11 digits (organisation) or 16 characters (person) expected"
         )
     expected = codicefiscale.calc_check_digit(number[:15])
-    if expected != number[15]:
-        raise ValueError(
-            f"codice fiscale {number}: the check character (the 16th) is {number[15]}, "
-            f"but the first fifteen give {expected}"
-        )
+    _verify(
+        f"codice fiscale {number}: the check character (the 16th)",
+        number[15],
+        expected,
+        "the first fifteen give",
+    )
     return number
 
 
@@ -80,10 +85,7 @@ def _lei(value: str) -> str:
     if not re.fullmatch(r"[0-9A-Z]{18}[0-9]{2}", number):
         raise ValueError(f"LEI {value!r}: 18 letters or digits and 2 check digits expected")
     expected = mod_97_10.calc_check_digits(number[:18])
-    if expected != number[18:]:
-        raise ValueError(
-            f"LEI {number}: the check digits (the last two) are {number[18:]}, but ISO 7064 gives {expected}"
-        )
+    _verify(f"LEI {number}: the check digits (the last two)", number[18:], expected, "ISO 7064 gives")
     return number
 
 
@@ -97,11 +99,8 @@ def _ror(value: str) -> str:
     number = 0
     for char in ident[:7]:
         number = number * 32 + _CROCKFORD.index(char)
-    expected = f"{98 - (number * 100) % 97:02d}"
-    if expected != ident[7:]:
-        raise ValueError(
-            f"ROR id {ident}: the check digits (the last two) are {ident[7:]}, but ISO 7064 gives {expected}"
-        )
+    expected = f"{98 - (number * 100) % 97:02d}"  # ISO 7064 Mod 97-10, as ror.org specifies
+    _verify(f"ROR id {ident}: the check digits (the last two)", ident[7:], expected, "ISO 7064 gives")
     return ident
 
 

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from kg.model import MAX_ALIASES
 from kg.query import Embedded, bind, library, run, update_keyword
 from kg.store import load_store, oxigraph_binary, push
 from kg.synth import synthesise
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "fixtures" / "good" / "data"
@@ -483,12 +483,6 @@ def killed_builds(examples: int, folder: Path) -> Tally:
 # --------------------------------------------------------------------------- 8. killed pushes
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _count(endpoint: str) -> int:
     request = urllib.request.Request(
         f"{endpoint}/query",
@@ -515,7 +509,7 @@ def killed_pushes(examples: int, folder: Path) -> Tally:
     write_build(folder / "push-small-data", small)
     write_build(folder / "push-large-data", large)
     sizes = {sum(1 for _ in (b / "kg.nt").open("rb")) for b in (small, large)}
-    port = _free_port()
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(folder / "push-db"), "--bind", f"127.0.0.1:{port}"],

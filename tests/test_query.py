@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,9 +20,9 @@ from click.testing import CliRunner
 from kg import cli
 from kg.errors import KgError
 from kg.query import Embedded, QueryFile, Remote, Result, find, inline_values, labels_for, library, run
-from kg.store import load_store, oxigraph_binary, push
+from kg.store import load_store, push
 from kg.vocab import iri
-from tests.conftest import ROOT, fixture_data
+from tests.conftest import ROOT, fixture_data, free_port, wait_for
 
 SOURCE_LN = "https://www.lombardianotizie.online/cluster-tecnologico-lombardo-cosmesi/"
 LUMSON_PAGE = "https://lumson.com/it/press/the-lombardy-cosmetic-cluster-is-established-lumson-among-the-founding-members/89"
@@ -273,41 +272,6 @@ def test_cli_formats_keep_iris_in_csv_and_labels_in_tables(real_build: Path) -> 
 # --------------------------------------------------------------------------- a real server
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"no answer from {url}")
-
-
-@pytest.fixture()
-def oxigraph_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def _normal(result: Result, labels: dict[str, str]) -> list[tuple[str, ...]]:
     """Rows as sorted tuples; GROUP_CONCAT cells sorted too (their order is the engine's)."""
     rows = []
@@ -385,7 +349,7 @@ def _outside_address() -> str | None:
 
 def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) -> None:
     build = shutil.copytree(real_build, tmp_path / "build")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -404,7 +368,7 @@ def test_kg_serve_answers_and_stops_on_ctrl_c(real_build: Path, tmp_path: Path) 
         stderr=subprocess.PIPE,
     )
     try:
-        _wait_for(f"http://127.0.0.1:{port}/", process)
+        wait_for(f"http://127.0.0.1:{port}/", process)
         rows = rows_of(Remote(f"http://127.0.0.1:{port}/query"), "bridges")
         assert rows[0]["organisation"] == iri("organisation", "politecnico-di-milano")
         update = urllib.request.Request(

@@ -71,31 +71,16 @@ def test_a_long_query_stops_at_the_timeout(real_build: Path, tmp_path: Path) -> 
     assert code == 1 and "stopped after 0.5 s (--timeout)" in err
 
 
-def test_an_allowed_update_reaches_a_real_server(real_build: Path, tmp_path: Path) -> None:
-    import subprocess
-
-    from kg.store import oxigraph_binary
-    from tests.test_query import _free_port, _wait_for
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def test_an_allowed_update_reaches_a_real_server(oxigraph_server: str, tmp_path: Path) -> None:
+    insert = tmp_path / "insert.rq"
+    insert.write_text('INSERT DATA { <http://e/a> rdfs:label "inserted" }\n')
+    code, _, err = _run("query", "run", str(insert), "--endpoint", f"{oxigraph_server}/update")
+    assert code == 1 and "SPARQL Update (INSERT)" in err
+    code, out, _ = _run(
+        "query", "run", str(insert), "--endpoint", f"{oxigraph_server}/update", "--allow-update"
     )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/", server)
-        insert = tmp_path / "insert.rq"
-        insert.write_text('INSERT DATA { <http://e/a> rdfs:label "inserted" }\n')
-        base = f"http://127.0.0.1:{port}"
-        code, _, err = _run("query", "run", str(insert), "--endpoint", f"{base}/update")
-        assert code == 1 and "SPARQL Update (INSERT)" in err
-        code, out, _ = _run("query", "run", str(insert), "--endpoint", f"{base}/update", "--allow-update")
-        assert code == 0 and "applied the update" in out
-        ask = tmp_path / "ask.rq"
-        ask.write_text('SELECT ?s WHERE { ?s rdfs:label "inserted" }\n')
-        code, out, _ = _run("query", "run", str(ask), "--endpoint", f"{base}/query", "--format", "csv")
-        assert code == 0 and "http://e/a" in out
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    assert code == 0 and "applied the update" in out
+    ask = tmp_path / "ask.rq"
+    ask.write_text('SELECT ?s WHERE { ?s rdfs:label "inserted" }\n')
+    code, out, _ = _run("query", "run", str(ask), "--endpoint", f"{oxigraph_server}/query", "--format", "csv")
+    assert code == 0 and "http://e/a" in out
