@@ -319,9 +319,8 @@ def write_build(
                     violations, warnings = checking.result()
             _verdict(violations, warnings, strict)
             sizes = {final.name: temp.stat().st_size for temp, final in staged}
-            record = serialize(
-                catalog_triples(data, len(triples), _count_types(ntriples), sizes), ox.RdfFormat.TURTLE
-            )
+            counts = _count_types(ntriples)
+            record = serialize(catalog_triples(data, len(triples), counts, sizes), ox.RdfFormat.TURTLE)
             check_catalog(record)
             _write_temp(out, CATALOG_FILE, record, staged)
             for temp, final in staged:  # only renames remain: each one is atomic
@@ -333,7 +332,7 @@ def write_build(
                 temp.unlink(missing_ok=True)
             if created and not any(out.iterdir()):
                 out.rmdir()  # a failed first build leaves no empty directory behind
-    return BuildReport(len(triples), _count_types(ntriples), [final for _, final in staged], warnings)
+    return BuildReport(len(triples), counts, [final for _, final in staged], warnings)
 
 
 def _stage(ntriples: bytes, out: Path, staged: list[tuple[Path, Path]]) -> None:
