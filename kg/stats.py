@@ -236,6 +236,33 @@ def _unsourced(store: ox.Store) -> Section:
     )
 
 
+def _identified(store: ox.Store) -> Section:
+    """How many organisations carry each identifier scheme, and a seat tied to ISTAT's list."""
+    rows = select(
+        store,
+        """SELECT ?scheme (COUNT(DISTINCT ?x) AS ?n) WHERE {
+              ?x a org:Organization ; adms:identifier ?id . ?id adms:schemeAgency ?scheme }
+           GROUP BY ?scheme ORDER BY DESC(?n) ?scheme""",
+    )
+    table: list[list[str | int | None]] = [[_value(r["scheme"]), _int(r["n"])] for r in rows]
+    for label, pattern in (
+        ("organisations and clusters with any identifier", "?x a org:Organization ; adms:identifier ?id"),
+        (
+            "organisations and clusters with a seat (ISTAT code, province, NUTS 3)",
+            "?x lkg:city/lkg:istatCode ?c",
+        ),
+        ("organisations and clusters", "?x a org:Organization"),
+    ):
+        count = select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")[0]["n"]
+        table.append([label, _int(count)])
+    return Section(
+        "Identifiers and seats",
+        ["what", "organisations"],
+        table,
+        "Only identifiers a public page states are recorded; most organisations have none yet.",
+    )
+
+
 def coverage(store: ox.Store) -> Coverage:
     """Every section of the coverage report, asked of ``store``.
 
@@ -245,7 +272,7 @@ def coverage(store: ox.Store) -> Coverage:
         The build, as `kg.store.load_store` opens it.
     """
     known, figures = _groups(store)
-    return Coverage([_counts(store), known, figures, _undated(store), _unsourced(store)])
+    return Coverage([_counts(store), known, figures, _identified(store), _undated(store), _unsourced(store)])
 
 
 def render_coverage(report: Coverage, fmt: str = "table") -> str:
