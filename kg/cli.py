@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from kg.errors import KgError, Problem
+from kg.tables import FORMATS
 
-__all__ = ["KeyValue", "build_option", "data_option", "main"]
+__all__ = ["KeyValue", "build_option", "data_option", "format_option", "lang_option", "main"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -84,6 +85,18 @@ def build_option(function: F) -> F:
         show_default=True,
         help="Build directory to read (built from data/ first when missing or older).",
     )(function)
+
+
+def format_option(help: str = "Output format.") -> Callable[[F], F]:
+    """``--format``: one of `kg.tables.FORMATS` (table by default)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=help
+    )
+
+
+def lang_option(help: str = "Language of labels.") -> Callable[[F], F]:
+    """``--lang it|en`` (Italian by default)."""
+    return click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help=help)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,9 +181,7 @@ def validate_command(data_dir: Path, strict: bool) -> None:
 @click.option(
     "--min-score", type=click.FloatRange(0, 1), default=0.7, show_default=True, help="Weakest evidence shown."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table", show_default=True
-)
+@format_option()
 def reconcile_command(data_dir: Path, min_score: float, fmt: str) -> None:
     """Suggest organisations that are likely one, or a part and its whole, with the evidence.
 
@@ -196,14 +207,7 @@ def reconcile_command(data_dir: Path, min_score: float, fmt: str) -> None:
 @main.command("stats")
 @build_option
 @data_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option()
 @click.option(
     "--write",
     "write_to",
@@ -241,9 +245,7 @@ def query_group() -> None:
 
 
 @query_group.command("list")
-@click.option(
-    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of titles."
-)
+@lang_option("Language of titles.")
 def query_list(lang: str) -> None:
     """List the saved queries with their titles, parameters and an example command.
 
@@ -271,17 +273,8 @@ def query_list(lang: str) -> None:
 @click.option(
     "--param", "params", type=KeyValue(), multiple=True, help="A parameter, name=value (repeatable)."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format; csv and json keep IRIs and add labels beside them.",
-)
-@click.option(
-    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of labels."
-)
+@format_option("Output format; csv and json keep IRIs and add labels beside them.")
+@lang_option()
 @click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
 @click.option(
     "--timeout",
@@ -442,17 +435,8 @@ GRAPHS = ("organisations", "clusters", "two-mode")
 
 
 def _graph_options(function: F) -> F:
-    function = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "csv", "json", "md"]),
-        default="table",
-        show_default=True,
-        help="Output format; csv and json keep IRIs.",
-    )(function)
-    function = click.option(
-        "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Language of labels."
-    )(function)
+    function = format_option("Output format; csv and json keep IRIs.")(function)
+    function = lang_option()(function)
     function = data_option(function)
     return build_option(function)
 
@@ -797,13 +781,7 @@ def _viz_options(function: F) -> F:
         type=click.Path(path_type=Path, dir_okay=False),
         help="Output file (default build/maps/KIND.html).",
     )(function)
-    function = click.option(
-        "--lang",
-        type=click.Choice(["it", "en"]),
-        default="it",
-        show_default=True,
-        help="Language of labels and texts.",
-    )(function)
+    function = lang_option("Language of labels and texts.")(function)
     function = data_option(function)
     return build_option(function)
 

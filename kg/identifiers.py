@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kg.places import provinces
+
 __all__ = ["SCHEMES", "check", "iri_of"]
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -120,8 +122,6 @@ def _pic(value: str) -> str:
 
 
 def _rea(value: str) -> str:
-    from kg.places import provinces
-
     match = re.fullmatch(r"([A-Za-z]{2})\s*-?\s*([0-9]{1,7})", value.strip())
     if not match:
         raise ValueError(

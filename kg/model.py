@@ -38,6 +38,9 @@ from pydantic import (
 )
 
 from kg.errors import KgError, Problem
+from kg.identifiers import check
+from kg.places import comune
+from kg.places import suggest as suggest_comune
 
 __all__ = [
     "ACT_TYPES",
@@ -334,8 +337,6 @@ class Identifier(_Record):
     @classmethod
     def _checked(cls, value: str, info: ValidationInfo) -> str:
         """Shape and check digits, offline (kg.identifiers); the error names the failing digit."""
-        from kg.identifiers import check
-
         scheme = info.data.get("scheme")
         return value if scheme is None else check(scheme, value)
 
@@ -1185,10 +1186,8 @@ class _Checker:
         """The seat is a comune in ISTAT's list (kg.places), so its codes can be derived."""
         if record.city is None:
             return
-        from kg.places import comune, suggest
-
         if comune(record.city) is None:
-            close = suggest(record.city)
+            close = suggest_comune(record.city)
             hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
             self.report(record, ("city",), f"'{record.city}' is not a comune in ISTAT's list{hint}")
 

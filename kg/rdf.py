@@ -31,6 +31,7 @@ from rdflib.namespace import (
     Namespace,
 )
 
+from kg.identifiers import SCHEMES, iri_of
 from kg.model import (
     OPEN,
     Act,
@@ -45,6 +46,7 @@ from kg.model import (
     Scheme,
     slugify,
 )
+from kg.places import comune
 from kg.vocab import BASE, LKG_NS, PREFIXES, compact, expand, iri, slug_of
 
 ADMS = PREFIXES["adms"]
@@ -331,8 +333,6 @@ class _Writer:
         """The seat's comune, with the ISTAT code, province and NUTS 3 (2024) derived from ISTAT's list."""
         if not city:
             return
-        from kg.places import comune
-
         place = iri("place", slugify(city))
         self.add(subject, _LKG.city, place)
         self.add(place, _RDF.type, _LKG.Municipality)
@@ -352,8 +352,6 @@ class _Writer:
 
     def identifiers(self, subject: str, owner_slug: str, ids: list[Identifier]) -> None:
         """adms:identifier nodes with their sources; owl:sameAs for ROR and Wikidata, schema:vatID."""
-        from kg.identifiers import SCHEMES, iri_of
-
         for ident in ids:
             node = iri("identifier", f"{owner_slug}--{ident.scheme}--{slugify(ident.value)}")
             self.origins[node] = self.origins[subject]

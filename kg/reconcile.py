@@ -119,7 +119,7 @@ def _compare(a: Organisation, b: Organisation) -> Suggestion | None:
     both_units = _is_unit(a) and _is_unit(b)  # two departments are not parts of each other
     evidence: list[str] = []
     score = 0.0
-    kind = "same"
+    unit: tuple[str, str] | None = None  # (part, whole) when one looks like a unit of the other
     for name_a in _names(a):
         for name_b in _names(b):
             core_a, core_b = _core(name_a), _core(name_b)
@@ -139,20 +139,18 @@ def _compare(a: Organisation, b: Organisation) -> Suggestion | None:
                     f"'{short.upper()}' is the initials of '{name_b if short == core_a else name_a}'"
                 )
                 score = max(score, 0.8)
-            for part, whole, part_name, whole_name in (
-                (core_a, core_b, name_a, name_b),
-                (core_b, core_a, name_b, name_a),
+            for part, whole, part_name, whole_name, ids in (
+                (core_a, core_b, name_a, name_b, (a.id, b.id)),
+                (core_b, core_a, name_b, name_a, (b.id, a.id)),
             ):
                 if not both_units and PARTS.match(part) and part.endswith(" " + whole):
                     evidence.append(f"'{part_name}' looks like a unit of '{whole_name}'")
-                    kind = "part" if part == core_a else "part-reversed"
+                    unit = ids
                     score = max(score, 0.75)
     if not evidence:
         return None
-    first, second = (a.id, b.id)
-    if kind == "part-reversed":
-        first, second, kind = b.id, a.id, "part"
-    return Suggestion(first, second, kind, round(score, 2), sorted(set(evidence)))
+    first, second = unit or (a.id, b.id)
+    return Suggestion(first, second, "part" if unit else "same", round(score, 2), sorted(set(evidence)))
 
 
 def suggest(data: Dataset, *, min_score: float = 0.7) -> list[Suggestion]:

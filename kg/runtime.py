@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
-__all__ = ["Progress", "paused_gc", "progress"]
-
-T = TypeVar("T")
+__all__ = ["Progress", "paused_gc"]
 
 
 @contextmanager
@@ -95,19 +92,3 @@ class Progress:
         if self._bar is not None:
             self._bar.update(len(self.stages) - self._bar.n)
             self._bar.close()
-
-
-def progress(items: Iterable[T], what: str, total: int | None = None) -> Iterable[T]:
-    """``items``, counted by a bar on a terminal; unchanged when stderr is piped.
-
-    Examples
-    --------
-    >>> list(progress(range(3), "organisations"))
-    [0, 1, 2]
-    """
-    if not _shown():
-        return items
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0
-    return tqdm(items, desc=what, total=total, leave=False, mininterval=0.5)

@@ -187,6 +187,15 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
     return known, every
 
 
+def _count_each(store: ox.Store, questions: list[tuple[str, str]]) -> list[list[str | int | None]]:
+    """A row (label, count of distinct ?x) for each (label, graph pattern binding ?x)."""
+    rows: list[list[str | int | None]] = []
+    for label, pattern in questions:
+        count = select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")[0]["n"]
+        rows.append([label, _int(count)])
+    return rows
+
+
 def _undated(store: ox.Store) -> Section:
     questions = [
         ("memberships without dates", "?x a org:Membership FILTER NOT EXISTS { ?x org:memberDuring ?p }"),
@@ -207,14 +216,10 @@ def _undated(store: ox.Store) -> Section:
             "?x a lkg:Cluster FILTER NOT EXISTS { ?x schema:foundingDate ?d }",
         ),
     ]
-    rows: list[list[str | int | None]] = []
-    for label, pattern in questions:
-        count = select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")[0]["n"]
-        rows.append([label, _int(count)])
     return Section(
         "Facts without dates",
         ["facts", "count"],
-        rows,
+        _count_each(store, questions),
         "An unknown end is not an open one: only `end: open` says a post or membership still runs.",
     )
 
@@ -245,16 +250,17 @@ def _identified(store: ox.Store) -> Section:
            GROUP BY ?scheme ORDER BY DESC(?n) ?scheme""",
     )
     table: list[list[str | int | None]] = [[_value(r["scheme"]), _int(r["n"])] for r in rows]
-    for label, pattern in (
-        ("organisations and clusters with any identifier", "?x a org:Organization ; adms:identifier ?id"),
-        (
-            "organisations and clusters with a seat (ISTAT code, province, NUTS 3)",
-            "?x lkg:city/lkg:istatCode ?c",
-        ),
-        ("organisations and clusters", "?x a org:Organization"),
-    ):
-        count = select(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")[0]["n"]
-        table.append([label, _int(count)])
+    table += _count_each(
+        store,
+        [
+            ("organisations and clusters with any identifier", "?x a org:Organization ; adms:identifier ?id"),
+            (
+                "organisations and clusters with a seat (ISTAT code, province, NUTS 3)",
+                "?x lkg:city/lkg:istatCode ?c",
+            ),
+            ("organisations and clusters", "?x a org:Organization"),
+        ],
+    )
     return Section(
         "Identifiers and seats",
         ["what", "organisations"],
