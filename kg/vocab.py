@@ -53,17 +53,41 @@ EXTRAS = ("metrics.ttl", "inferred.ttl")
 """Files computed beside a build (network measures, inferred facts): queries load them with
 the build, and a new build removes them, since they were computed from the previous one."""
 
-_ROOT = Path(__file__).resolve().parent.parent
+def _package_folder(package: str) -> Path:
+    """The folder of an installed data subpackage, through ``importlib.resources``.
+
+    The package is always installed as files (editable, ``pip install .`` or a wheel;
+    setuptools does not zip it), so the resource is a real folder that pyoxigraph,
+    rdflib and owlready2 can open by path.
+    """
+    from importlib.resources import files
+
+    return Path(str(files(package)))
 
 
 def ontology_dir() -> Path:
-    """The ontology/ folder of this checkout (the package is installed editable)."""
-    return _ROOT / "ontology"
+    """The ontology: ``lkg.ttl``, ``shapes.ttl`` and ``catalog-shapes.ttl``.
+
+    In a checkout this is the repository's ontology/ folder; installed, the package
+    data ``kg.ontology``.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in ontology_dir().glob("*.ttl"))
+    ['catalog-shapes.ttl', 'lkg.ttl', 'shapes.ttl']
+    """
+    return _package_folder("kg.ontology")
 
 
 def queries_dir() -> Path:
-    """The queries/ folder: the library of saved SPARQL queries."""
-    return _ROOT / "queries"
+    """The library of saved SPARQL queries (``*.rq``; package data ``kg.queries``).
+
+    Examples
+    --------
+    >>> (queries_dir() / "bridges.rq").is_file()
+    True
+    """
+    return _package_folder("kg.queries")
 
 
 def iri(kind: str, slug: str) -> str:
