@@ -53,6 +53,7 @@ EXTRAS = ("metrics.ttl", "inferred.ttl")
 """Files computed beside a build (network measures, inferred facts): queries load them with
 the build, and a new build removes them, since they were computed from the previous one."""
 
+
 def _package_folder(package: str) -> Path:
     """The folder of an installed data subpackage, through ``importlib.resources``.
 

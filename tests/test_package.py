@@ -56,8 +56,9 @@ def test_the_installed_wheel_builds_and_answers_a_query(wheel: Path, tmp_path: P
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*pip, str(wheel)], check=True, cwd=tmp_path)
     kg = str(venv / "bin" / "kg")
+    probe = "import kg.vocab as v; print(v.__file__); print(v.ontology_dir())"
     where = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import kg.vocab as v; print(v.__file__); print(v.ontology_dir())"],
+        [str(venv / "bin" / "python"), "-c", probe],
         check=True,
         capture_output=True,
         text=True,
