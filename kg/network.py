@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.store import select
-from kg.vocab import BASE, LKG_NS
+from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES
 
 __all__ = [
     "Broker",
@@ -48,18 +48,9 @@ ORG_KIND = "organisation"
 CLUSTER_KIND = "cluster"
 
 _TYPES = {
-    LKG_NS + "University": "university",
-    LKG_NS + "Company": "company",
-    LKG_NS + "ResearchCentre": "research-centre",
-    LKG_NS + "Association": "association",
-    LKG_NS + "Foundation": "foundation",
-    LKG_NS + "RegionalGovernment": "regional-government",
-    LKG_NS + "LocalAuthority": "local-authority",
-    LKG_NS + "ChamberOfCommerce": "chamber-of-commerce",
-    LKG_NS + "PublicBody": "public-body",
-    LKG_NS + "EducationProvider": "education-provider",
-    LKG_NS + "Cluster": "cluster",
+    kind.term: kind.slug for kind in (CLUSTER_TYPE, *ORGANISATION_TYPES.values()) if kind.slug != ORG_KIND
 }
+"""A node's type from its most specific class (org:Organization is the default, ``organisation``)."""
 
 
 def _value(term: object) -> str:

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.tables import render
-from kg.vocab import BASE, PREFIXES, compact, ontology_dir, queries_dir
+from kg.vocab import BASE, PREFIXES, compact, expand, ontology_dir, queries_dir
 
 __all__ = [
     "Engine",
@@ -54,16 +54,16 @@ __all__ = [
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = PREFIXES["xsd"]
 _HEADER = re.compile(r"^#\s*(title|title@en|description|description@en|param|example)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(?:—|--|-|:)\s*(.*)$")
 
 # What a parameter name asks for: an rdf:type its value must have, or a datatype.
 RESOURCE_KINDS: dict[str, tuple[str, ...]] = {
-    "cluster": ("https://w3id.org/lombardia-kg/ontology#Cluster",),
-    "organisation": ("http://www.w3.org/ns/org#Organization",),
-    "person": ("http://xmlns.com/foaf/0.1/Person",),
-    "act": ("http://data.europa.eu/eli/ontology#LegalResource",),
+    "cluster": (expand("lkg:Cluster"),),
+    "organisation": (expand("org:Organization"),),
+    "person": (expand("foaf:Person"),),
+    "act": (expand("eli:LegalResource"),),
     "resource": (),
 }
 INTEGER_PARAMS = ("top", "limit", "min")

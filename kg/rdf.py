@@ -47,7 +47,7 @@ from kg.model import (
     slugify,
 )
 from kg.places import comune
-from kg.vocab import BASE, LKG_NS, PREFIXES, compact, expand, iri, slug_of
+from kg.vocab import BASE, LKG_NS, ORGANISATION_TYPES, PREFIXES, compact, expand, iri, slug_of
 
 ADMS = PREFIXES["adms"]
 NUTS = PREFIXES["nuts"]
@@ -74,7 +74,7 @@ class LKG(DefinedNamespace):
     """Terms of the project's ontology (ontology/lkg.ttl)."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/lombardia-kg/ontology#")
+    _NS = Namespace(LKG_NS)
 
     # classes
     Cluster: str
@@ -175,19 +175,8 @@ class ELI(DefinedNamespace):
     based_on: str
 
 
-ORGANISATION_CLASSES: dict[str, str] = {
-    "organisation": ORG.Organization,
-    "university": LKG.University,
-    "company": LKG.Company,
-    "research-centre": LKG.ResearchCentre,
-    "association": LKG.Association,
-    "foundation": LKG.Foundation,
-    "public-body": LKG.PublicBody,
-    "regional-government": LKG.RegionalGovernment,
-    "local-authority": LKG.LocalAuthority,
-    "chamber-of-commerce": LKG.ChamberOfCommerce,
-    "education-provider": LKG.EducationProvider,
-}
+ORGANISATION_CLASSES: dict[str, str] = {slug: kind.term for slug, kind in ORGANISATION_TYPES.items()}
+"""The class of each kind of organisation (defined once, in `kg.vocab.ORGANISATION_TYPES`)."""
 
 ROLE_TERMS: dict[str, str] = {
     "founding-member": LKG.FoundingMember,

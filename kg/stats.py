@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.store import Row, select
 from kg.tables import render
-from kg.vocab import compact, expand
+from kg.vocab import ORGANISATION_TYPES, compact, expand
 
 __all__ = ["Coverage", "Section", "coverage", "render_coverage", "write_coverage"]
 
@@ -27,16 +27,7 @@ END = "<!-- kg stats: end -->"
 KINDS = [
     "lkg:Cluster",
     "org:Organization",
-    "lkg:University",
-    "lkg:Company",
-    "lkg:ResearchCentre",
-    "lkg:Association",
-    "lkg:Foundation",
-    "lkg:PublicBody",
-    "lkg:RegionalGovernment",
-    "lkg:LocalAuthority",
-    "lkg:ChamberOfCommerce",
-    "lkg:EducationProvider",
+    *(compact(kind.term) for slug, kind in ORGANISATION_TYPES.items() if slug != "organisation"),
     "org:Membership",
     "foaf:Person",
     "org:Post",

@@ -17,19 +17,14 @@ import os
 import random
 from pathlib import Path
 
+from kg.vocab import ORGANISATION_TYPES
+
 __all__ = ["synthesise"]
 
 TYPES = ["company"] * 12 + [
-    "university",
-    "research-centre",
-    "association",
-    "foundation",
-    "public-body",
-    "chamber-of-commerce",
-    "local-authority",
-    "education-provider",
-    "organisation",
+    slug for slug in ORGANISATION_TYPES if slug not in ("company", "regional-government")
 ]
+"""Kinds drawn for synthetic organisations: mostly companies, and never a regional government."""
 ROLES = ["member"] * 6 + ["founding-member", "partner", "board-member", "coordinator"]
 CITIES = [
     "Milano",

@@ -26,6 +26,7 @@ import networkx as nx
 
 from kg.errors import KgError, Problem
 from kg.network import CLUSTER_KIND, ORG_KIND, cluster_projection, ego
+from kg.vocab import CLUSTER_TYPE, LKG_NS, ORGANISATION_TYPES, Kind
 
 __all__ = [
     "MapSpec",
@@ -38,38 +39,8 @@ __all__ = [
     "write",
 ]
 
-LKG = "https://w3id.org/lombardia-kg/ontology#"
-
-# Colour per type (colour-blind-aware palette, readable on white), in legend order.
-COLOURS: dict[str, str] = {
-    "cluster": "#1f3b73",
-    "university": "#d55e00",
-    "research-centre": "#009e73",
-    "company": "#0072b2",
-    "association": "#e69f00",
-    "foundation": "#cc79a7",
-    "education-provider": "#a6761d",
-    "regional-government": "#555555",
-    "public-body": "#777777",
-    "local-authority": "#8c8c8c",
-    "chamber-of-commerce": "#999999",
-    "organisation": "#b3b3b3",
-}
-
-TYPE_LABELS: dict[str, tuple[str, str]] = {
-    "cluster": ("cluster tecnologico", "technology cluster"),
-    "university": ("università", "university"),
-    "research-centre": ("centro di ricerca", "research centre"),
-    "company": ("impresa", "company"),
-    "association": ("associazione", "association"),
-    "foundation": ("fondazione", "foundation"),
-    "education-provider": ("ente di formazione", "education provider"),
-    "regional-government": ("Regione", "regional government"),
-    "public-body": ("ente pubblico", "public body"),
-    "local-authority": ("ente locale", "local authority"),
-    "chamber-of-commerce": ("camera di commercio", "chamber of commerce"),
-    "organisation": ("organizzazione", "organisation"),
-}
+KINDS: dict[str, Kind] = {CLUSTER_TYPE.slug: CLUSTER_TYPE, **ORGANISATION_TYPES}
+"""Node types in legend order, with their colours and labels (defined once, in kg.vocab)."""
 
 TEXT = {
     "it": {
@@ -153,8 +124,7 @@ def _layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
 
 
 def _type_label(kind: str, lang: str) -> str:
-    it, en = TYPE_LABELS.get(kind, (kind, kind))
-    return en if lang == "en" else it
+    return KINDS[kind].label(lang) if kind in KINDS else kind
 
 
 def _label(data: dict[str, object], lang: str) -> str:
@@ -216,7 +186,7 @@ def _spec(
                 "clusters": clusters,
                 "links": memberships,
                 "sources": str(data.get("sources", "")).split(),
-                "color": COLOURS.get(kind, COLOURS["organisation"]),
+                "color": KINDS.get(kind, ORGANISATION_TYPES["organisation"]).colour,
                 "size": round(8 + 32 * math.sqrt(size_of.get(node, 0) / top), 2),
                 "x": round(x * scale, 2),
                 "y": round(y * scale, 2),
@@ -251,7 +221,7 @@ def _roles(lang: str) -> dict[str, str]:
     from kg.query import labels_for_terms
 
     terms = [
-        LKG + name
+        LKG_NS + name
         for name in ("FoundingMember", "Member", "Coordinator", "Proposer", "Partner", "BoardMember")
     ]
     return labels_for_terms(terms, lang)
@@ -375,12 +345,12 @@ def render_html(spec: MapSpec) -> str:
     """The map as one self-contained HTML page."""
     script, style = _vis_assets()
     texts = TEXT[spec.lang]
-    legend_types = [t for t in COLOURS if any(n["type"] == t for n in spec.nodes)]
+    legend_types = [t for t in KINDS if any(n["type"] == t for n in spec.nodes)]
     payload = {
         "nodes": spec.nodes,
         "edges": spec.edges,
         "clusters": spec.clusters,
-        "types": [(t, _type_label(t, spec.lang), COLOURS[t]) for t in legend_types],
+        "types": [(t, _type_label(t, spec.lang), KINDS[t].colour) for t in legend_types],
         "text": texts,
         "options": _options(),
     }
@@ -453,10 +423,10 @@ def render_svg(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> str:
     parts.append(
         f'<text x="{legend_x}" y="{legend_y}" font-size="16" font-weight="bold">{html.escape(texts["legend"])}</text>'
     )
-    present = [t for t in COLOURS if any(n["type"] == t for n in spec.nodes)]
+    present = [t for t in KINDS if any(n["type"] == t for n in spec.nodes)]
     for index, kind in enumerate(present, 1):
         y = legend_y + index * 26
-        parts.append(f'<circle cx="{legend_x + 8}" cy="{y - 5}" r="7" fill="{COLOURS[kind]}"/>')
+        parts.append(f'<circle cx="{legend_x + 8}" cy="{y - 5}" r="7" fill="{KINDS[kind].colour}"/>')
         parts.append(
             f'<text x="{legend_x + 24}" y="{y}" font-size="14">{html.escape(_type_label(kind, spec.lang))}</text>'
         )

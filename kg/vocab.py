@@ -6,13 +6,17 @@ read the graph start without loading rdflib or pydantic.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "BASE",
+    "CLUSTER_TYPE",
     "EXTRAS",
     "LKG_NS",
+    "ORGANISATION_TYPES",
     "PREFIXES",
+    "Kind",
     "compact",
     "expand",
     "iri",
@@ -142,3 +146,68 @@ def expand(name: str) -> str:
     """
     prefix, _, local = name.partition(":")
     return PREFIXES[prefix] + local
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of organisation (or the cluster kind): its data/ value, class, labels and colour.
+
+    ``slug`` is the value of ``type:`` in data/; ``term`` the class in the ontology (its
+    ``rdfs:label``s are ``label_it`` and ``label_en``, a test checks they agree); ``colour``
+    the fill on maps (a colour-blind-aware palette readable on white).
+    """
+
+    slug: str
+    term: str
+    label_it: str
+    label_en: str
+    colour: str
+
+    def label(self, lang: str) -> str:
+        """The label in ``lang`` (``it`` or ``en``).
+
+        Examples
+        --------
+        >>> ORGANISATION_TYPES["company"].label("it")
+        'impresa'
+        """
+        return self.label_en if lang == "en" else self.label_it
+
+
+def _kinds(*rows: tuple[str, str, str, str, str]) -> dict[str, Kind]:
+    return {slug: Kind(slug, expand(term), it, en, colour) for slug, term, it, en, colour in rows}
+
+
+ORGANISATION_TYPES: dict[str, Kind] = _kinds(
+    ("university", "lkg:University", "università", "university", "#d55e00"),
+    ("research-centre", "lkg:ResearchCentre", "centro di ricerca", "research centre", "#009e73"),
+    ("company", "lkg:Company", "impresa", "company", "#0072b2"),
+    ("association", "lkg:Association", "associazione", "association", "#e69f00"),
+    ("foundation", "lkg:Foundation", "fondazione", "foundation", "#cc79a7"),
+    ("education-provider", "lkg:EducationProvider", "ente di formazione", "education provider", "#a6761d"),
+    (
+        "regional-government",
+        "lkg:RegionalGovernment",
+        "amministrazione regionale",
+        "regional government",
+        "#555555",
+    ),
+    ("public-body", "lkg:PublicBody", "ente pubblico", "public body", "#777777"),
+    ("local-authority", "lkg:LocalAuthority", "ente locale", "local authority", "#8c8c8c"),
+    (
+        "chamber-of-commerce",
+        "lkg:ChamberOfCommerce",
+        "camera di commercio",
+        "chamber of commerce",
+        "#999999",
+    ),
+    ("organisation", "org:Organization", "organizzazione", "organisation", "#b3b3b3"),
+)
+"""The kinds of organisation, in legend order; ``organisation`` when no source says more.
+
+The one definition every module uses: kg.model's closed list of ``type:`` values, kg.rdf's
+classes, kg.network's node types, kg.viz's colours and legend, kg.stats's counts, kg.synth.
+"""
+
+CLUSTER_TYPE = Kind("cluster", LKG_NS + "Cluster", "cluster tecnologico", "technology cluster", "#1f3b73")
+"""The cluster kind, drawn beside the organisations on maps."""

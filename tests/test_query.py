@@ -21,12 +21,12 @@ from kg import cli
 from kg.errors import KgError
 from kg.query import Embedded, QueryFile, Remote, Result, find, inline_values, labels_for, library, run
 from kg.store import load_store, push
-from kg.vocab import iri
+from kg.vocab import LKG_NS, iri
 from tests.conftest import ROOT, fixture_data, free_port, wait_for
 
 SOURCE_LN = "https://www.lombardianotizie.online/cluster-tecnologico-lombardo-cosmesi/"
 LUMSON_PAGE = "https://lumson.com/it/press/the-lombardy-cosmetic-cluster-is-established-lumson-among-the-founding-members/89"
-LKG = "https://w3id.org/lombardia-kg/ontology#"
+LKG = LKG_NS
 
 
 @pytest.fixture(scope="module")

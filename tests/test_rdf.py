@@ -54,6 +54,16 @@ def test_every_closed_value_of_the_schema_maps_to_a_term() -> None:
         assert str(term) in declared, term
 
 
+def test_the_kinds_labels_are_the_ontologys_labels() -> None:
+    from kg.vocab import CLUSTER_TYPE, ORGANISATION_TYPES
+
+    for kind in (CLUSTER_TYPE, *ORGANISATION_TYPES.values()):
+        labels = {(lit.language, str(lit)) for lit in ONTOLOGY.objects(rdflib.URIRef(kind.term), RDFS.label)}
+        if kind.slug == "organisation":  # org:Organization is W3C ORG's class, labelled there
+            continue
+        assert {("it", kind.label_it), ("en", kind.label_en)} <= labels, kind
+
+
 @pytest.fixture()
 def good_graph(tmp_path: Path) -> ox.Store:
     triples, _ = to_triples(load_data(fixture_data("good", tmp_path)))
