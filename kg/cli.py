@@ -30,6 +30,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KgError as error:
+            if error.headline:
+                click.echo(error.headline, err=True)
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             count = len(error.problems)
@@ -75,7 +77,7 @@ def build_option(function: F) -> F:
     """``--build DIR``: the graph to read, (re)built from data/ when missing or stale.
 
     Every command that reads the graph takes this option; it calls
-    `kg.build.ensure_build` before reading.
+    `kg.store.ensure_build` before reading.
     """
     return click.option(
         "--build",
@@ -146,15 +148,9 @@ def build_command(data_dir: Path, out_dir: Path, strict: bool, with_reasoner: bo
         click.echo(f"wrote {path}")
     click.echo(report.summary())
     if with_reasoner:
-        from kg.reason import reason, write_inferred
+        from kg.reason import check
 
-        result = reason(out_dir, data_dir=data_dir)
-        if not result.consistent:
-            raise KgError(result.problems)
-        click.echo(
-            f"consistent (HermiT, {result.seconds:.1f} s); wrote {write_inferred(result, out_dir)}"
-            f" ({len(result.inferred)} inferred triples)"
-        )
+        click.echo(check(out_dir, data_dir=data_dir, write=True))
 
 
 @main.command("validate")
@@ -194,12 +190,10 @@ def reconcile_command(data_dir: Path, min_score: float, fmt: str) -> None:
         kg reconcile --format csv > to-check.csv
     """
     from kg.model import load_data
-    from kg.reconcile import suggest
-    from kg.tables import render
+    from kg.reconcile import render_suggestions, suggest
 
     found = suggest(load_data(data_dir), min_score=min_score)
-    rows = [[s.first, s.second, s.kind, f"{s.score:.2f}", "; ".join(s.evidence)] for s in found]
-    click.echo(render(["first", "second", "kind", "score", "evidence"], rows, fmt))
+    click.echo(render_suggestions(found, fmt))
     if fmt == "table":
         click.echo(f"{len(found)} pair{'s' if len(found) != 1 else ''} to decide.", err=True)
 
@@ -253,19 +247,9 @@ def query_list(lang: str) -> None:
     Example:
         kg query list --lang en
     """
-    from kg.query import library
-    from kg.tables import render
+    from kg.query import library_table
 
-    rows = [
-        [
-            q.name,
-            (q.title_en or q.title) if lang == "en" else (q.title or q.title_en),
-            ", ".join(p.name for p in q.params),
-            q.example_command() if q.example else "",
-        ]
-        for q in library()
-    ]
-    click.echo(render(["name", "title", "params", "example"], rows))
+    click.echo(library_table(lang))
 
 
 @query_group.command("run")
@@ -311,52 +295,11 @@ def query_run(
         kg query run open-calls --param date=2026-02-20
         kg query run bridges --endpoint http://127.0.0.1:7878/query --timeout 30
     """
-    from kg.query import Embedded, Remote, find, labels_for, render_result, run, update_keyword
+    from kg.query import execute, find, open_engine
 
     query = find(name)
-    engine: Embedded | Remote
-    if endpoint:
-        engine = Remote(endpoint, timeout=timeout or 60.0)
-    else:
-        from kg.store import ensure_build, load_store
-
-        engine = Embedded(load_store(ensure_build(build_dir, data_dir)), timeout=timeout)
-    operation = update_keyword(query.text)
-    if operation is not None:
-        _update(query, operation, engine, allow_update, bool(params))
-        return
-    result = run(query, dict(params), engine)
-    click.echo(render_result(result, fmt, labels_for(result, engine, lang)))
-
-
-def _update(query, operation: str, engine, allowed: bool, with_params: bool) -> None:  # type: ignore[no-untyped-def]
-    """Apply, or refuse, a SPARQL Update given to ``kg query run``."""
-    from kg.query import Embedded
-
-    where = "the embedded store" if isinstance(engine, Embedded) else engine.endpoint
-    if not allowed:
-        raise KgError(
-            [
-                Problem(
-                    query.path,
-                    None,
-                    "query",
-                    f"this is a SPARQL Update ({operation}) and kg query run only reads {where}; "
-                    "change data/ and rebuild, or add --allow-update",
-                )
-            ]
-        )
-    if with_params:
-        raise KgError([Problem(query.path, None, "--param", "an update takes no parameters")])
-    if isinstance(engine, Embedded):
-        added, removed = engine.update(query.text, source=query.path)
-        click.echo(
-            f"{added} triples would be added and {removed} removed; the build is unchanged "
-            "(it is made from data/: change data/ and rebuild to keep a fact)."
-        )
-    else:
-        status = engine.update(query.text, source=query.path)
-        click.echo(f"{engine.endpoint} applied the update (HTTP {status}).")
+    engine = open_engine(endpoint=endpoint, timeout=timeout, build_dir=build_dir, data_dir=data_dir)
+    click.echo(execute(query, dict(params), engine, fmt=fmt, lang=lang, allow_update=allow_update))
 
 
 @main.command("serve")
@@ -378,35 +321,9 @@ def serve_cli(port: int, host: str, build_dir: Path, data_dir: Path) -> None:
         kg serve --port 7878
         kg query run bridges --endpoint http://127.0.0.1:7878/query
     """
-    import signal
-    import subprocess
+    from kg.store import ensure_build, serve
 
-    from kg.store import ensure_build, serve_command
-
-    command = serve_command(ensure_build(build_dir, data_dir), host=host, port=port)
-    click.echo(
-        f"SPARQL endpoint: http://{host}:{port}/query (query page: http://{host}:{port}/); Ctrl-C stops it"
-    )
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    # Ctrl-C, and a plain kill, stop the server cleanly (even when started in the background)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    server = subprocess.Popen(command)
-    try:
-        code = server.wait()
-    except KeyboardInterrupt:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        click.echo("stopped")
-        return
-    if code != 0:
-        raise KgError([Problem(Path(command[0]), None, "serve", f"the server stopped with code {code}")])
+    serve(ensure_build(build_dir, data_dir), host=host, port=port, announce=click.echo)
 
 
 @main.command("push")
@@ -431,7 +348,7 @@ def push_cli(endpoint: str, graph: str | None, build_dir: Path, data_dir: Path) 
 
 # --------------------------------------------------------------------------- kg network
 
-GRAPHS = ("organisations", "clusters", "two-mode")
+GRAPHS = ("organisations", "clusters", "two-mode")  # kg.network_tables.GRAPHS, without its import
 
 
 def _graph_options(function: F) -> F:
@@ -446,39 +363,6 @@ def _two_mode(build_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
     from kg.store import ensure_build, load_store
 
     return two_mode(load_store(ensure_build(build_dir, data_dir)))
-
-
-def _pick(two, name: str):  # type: ignore[no-untyped-def]
-    from kg.network import cluster_projection, organisation_projection
-
-    return {"organisations": organisation_projection, "clusters": cluster_projection}.get(name, lambda g: g)(
-        two
-    )
-
-
-def _label(graph, node: str, lang: str) -> str:  # type: ignore[no-untyped-def]
-    data = graph.nodes[node]
-    return str((data.get("label_en") if lang == "en" else None) or data.get("label") or node)
-
-
-def _emit(headers: list[str], rows: list[list[object]], fmt: str, iri_columns: tuple[int, ...] = ()) -> None:
-    """Rows whose first cells are (IRI, label) pairs: labels in tables, both in CSV/JSON."""
-    from kg.tables import render
-
-    if fmt in ("table", "md"):
-        cells = [[c[1] if i in iri_columns else c for i, c in enumerate(r)] for r in rows]  # type: ignore[index]
-        click.echo(render(headers, cells, fmt))  # type: ignore[arg-type]
-        return
-    wide_headers: list[str] = []
-    for i, h in enumerate(headers):
-        wide_headers += [h, f"{h}_label"] if i in iri_columns else [h]
-    wide = []
-    for r in rows:
-        row: list[object] = []
-        for i, c in enumerate(r):
-            row += list(c) if i in iri_columns else [c]  # type: ignore[call-overload]
-        wide.append(row)
-    click.echo(render(wide_headers, wide, fmt))  # type: ignore[arg-type]
 
 
 @main.group("network")
@@ -506,17 +390,9 @@ def network_summary(build_dir: Path, data_dir: Path, lang: str, fmt: str) -> Non
     Example:
         kg network summary --format md
     """
-    from kg.network import summary
+    from kg.network_tables import summary_table
 
-    two = _two_mode(build_dir, data_dir)
-    rows: list[list[object]] = []
-    for name in ("two-mode", "organisations", "clusters"):
-        s = summary(_pick(two, name))
-        top_degree = len(s.degree_histogram) - 1
-        rows.append(
-            [name, s.nodes, s.edges, f"{s.density:.4f}", s.components, s.largest_component, top_degree]
-        )
-    _emit(["graph", "nodes", "edges", "density", "components", "largest component", "max degree"], rows, fmt)
+    click.echo(summary_table(_two_mode(build_dir, data_dir)).render(fmt))
 
 
 @network_group.command("central")
@@ -552,15 +428,11 @@ def network_central(
     """
     import datetime
 
-    from kg.network import central, write_metrics
+    from kg.network import write_metrics
+    from kg.network_tables import central_table
 
     two = _two_mode(build_dir, data_dir)
-    graph = _pick(two, which)
-    rows: list[list[object]] = [
-        [(node, _label(graph, node, lang)), graph.nodes[node].get("type", ""), round(score, 6)]
-        for node, score in central(graph, measure=measure, top=top, k=k)
-    ]
-    _emit(["node", "type", measure], rows, fmt, iri_columns=(0,))
+    click.echo(central_table(two, which=which, measure=measure, top=top, k=k, lang=lang).render(fmt))
     if write_back:
         target = build_dir / "metrics.ttl"
         count = write_metrics(two, target, day=datetime.date.today().isoformat())
@@ -582,20 +454,9 @@ def network_communities(top: int, seed: int, build_dir: Path, data_dir: Path, la
     Example:
         kg network communities --top 5
     """
-    from kg.network import communities, organisation_projection
+    from kg.network_tables import communities_table
 
-    two = _two_mode(build_dir, data_dir)
-    found = communities(organisation_projection(two), two, seed=seed)
-    rows: list[list[object]] = []
-    for index, community in enumerate(found[:top], 1):
-        clusters = ", ".join(f"{_label(two, c, lang)} ({n})" for c, n in list(community.clusters.items())[:4])
-        sample = ", ".join(_label(two, m, lang) for m in community.members[:5])
-        rows.append([index, len(community.members), "yes" if community.cuts_across else "", clusters, sample])
-    _emit(
-        ["community", "members", "cuts across clusters", "clusters (members in them)", "some members"],
-        rows,
-        fmt,
-    )
+    click.echo(communities_table(_two_mode(build_dir, data_dir), top=top, seed=seed, lang=lang).render(fmt))
 
 
 @network_group.command("brokers")
@@ -609,24 +470,9 @@ def network_brokers(top: int, k: int | None, build_dir: Path, data_dir: Path, la
     Example:
         kg network brokers --top 5
     """
-    from kg.network import brokers, organisation_projection
+    from kg.network_tables import brokers_table
 
-    graph = organisation_projection(_two_mode(build_dir, data_dir))
-    rows: list[list[object]] = [
-        [
-            (b.node, _label(graph, b.node, lang)),
-            round(b.betweenness, 6),
-            round(b.constraint, 4),
-            "yes" if b.splits else "",
-        ]
-        for b in brokers(graph, top=top, k=k)
-    ]
-    _emit(
-        ["organisation", "betweenness", "constraint", "removal splits the network"],
-        rows,
-        fmt,
-        iri_columns=(0,),
-    )
+    click.echo(brokers_table(_two_mode(build_dir, data_dir), top=top, k=k, lang=lang).render(fmt))
 
 
 @network_group.command("ego")
@@ -644,23 +490,10 @@ def network_ego(
         kg network ego "Politecnico di Milano"
         kg network ego lumson --graph two-mode --radius 2
     """
-    from kg.network import ego, find_node
+    from kg.network_tables import ego_table
 
-    graph = _pick(_two_mode(build_dir, data_dir), which)
-    centre = find_node(graph, name)
-    neighbourhood = ego(graph, centre, radius=radius)
-    import networkx as nx
-
-    steps = nx.single_source_shortest_path_length(neighbourhood, centre)
-    rows: list[list[object]] = []
-    for node in sorted(neighbourhood, key=lambda n: (steps[n], _label(graph, n, lang))):
-        if node == centre:
-            continue
-        weight = graph.edges[centre, node].get("weight", "") if graph.has_edge(centre, node) else ""
-        rows.append(
-            [(node, _label(graph, node, lang)), graph.nodes[node].get("type", ""), steps[node], weight]
-        )
-    _emit(["neighbour", "type", "steps", "weight"], rows, fmt, iri_columns=(0,))
+    table = ego_table(_two_mode(build_dir, data_dir), name, which=which, radius=radius, lang=lang)
+    click.echo(table.render(fmt))
 
 
 @network_group.command("path")
@@ -679,62 +512,10 @@ def network_path(
     Example:
         kg network path "Politecnico di Milano" Lumson
     """
-    import json
-
-    from kg.network import ORG_KIND, explain_paths, find_node
-    from kg.query import labels_for_terms
+    from kg.network_tables import render_paths
 
     two = _two_mode(build_dir, data_dir)
-    a, b = find_node(two, source, kind=ORG_KIND), find_node(two, target, kind=ORG_KIND)
-    chains = explain_paths(two, a, b, limit=limit)
-    roles = labels_for_terms(sorted({r for chain in chains for step in chain for r in step.roles}), lang)
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    [
-                        {
-                            "organisation": s.organisation,
-                            "organisation_label": _label(two, s.organisation, lang),
-                            "cluster": s.cluster,
-                            "cluster_label": _label(two, s.cluster, lang),
-                            "roles": list(s.roles),
-                            "sources": list(s.sources),
-                        }
-                        for s in chain
-                    ]
-                    for chain in chains
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    if fmt in ("csv", "md"):
-        rows: list[list[object]] = [
-            [
-                n,
-                (s.organisation, _label(two, s.organisation, lang)),
-                ", ".join(roles.get(r, r) for r in s.roles),
-                (s.cluster, _label(two, s.cluster, lang)),
-                " ".join(s.sources),
-            ]
-            for n, chain in enumerate(chains, 1)
-            for s in chain
-        ]
-        _emit(["chain", "organisation", "role", "cluster", "sources"], rows, fmt, iri_columns=(1, 3))
-        return
-    for number, chain in enumerate(chains, 1):
-        click.echo(
-            f"{number}. {_label(two, a, lang)} … {_label(two, b, lang)} ({len(chain) // 2} shared clusters)"
-        )
-        for step in chain:
-            role = " / ".join(roles.get(r, r) for r in step.roles)
-            org, cluster = _label(two, step.organisation, lang), _label(two, step.cluster, lang)
-            line = f"{org} — {role} → {cluster}" if step.towards_cluster else f"{cluster} ← {role} — {org}"
-            click.echo(f"   {line}")
-            for url in step.sources:
-                click.echo(f"      source: {url}")
+    click.echo(render_paths(two, source, target, limit=limit, lang=lang, fmt=fmt))
 
 
 @network_group.command("export")
@@ -786,65 +567,15 @@ def _viz_options(function: F) -> F:
     return build_option(function)
 
 
-def _draw(
-    kind: str,
-    *,
-    build_dir: Path,
-    data_dir: Path,
-    lang: str,
-    out: Path | None,
-    title: str | None,
-    fmt: str,
-    embed: bool,
-    name: str | None = None,
-    depth: int = 1,
-) -> None:
-    import datetime
+def _draw(kind: str, *, build_dir: Path, data_dir: Path, embed: bool, **options: Any) -> None:
+    """Draw one map (`kg.viz.draw`) and say what was written."""
+    from kg.store import ensure_build
+    from kg.viz import draw, embed_snippet
 
-    from kg.network import CLUSTER_KIND, ORG_KIND, find_node, two_mode
-    from kg.store import ensure_build, load_store, select
-    from kg.viz import cluster_map, clusters_map, ecosystem_map, ego_map, write
-
-    build = ensure_build(build_dir, data_dir)
-    store = load_store(build)
-    two = two_mode(store, disputed=True)
-    sources = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a foaf:Document }")[0]["n"]
-    day = datetime.date.fromtimestamp((build / "kg.nt").stat().st_mtime).isoformat()
-    caption = TEXTS_CAPTION[lang].format(date=day, sources=getattr(sources, "value", 0))
-    if kind == "ecosystem":
-        spec = ecosystem_map(two, lang=lang, title=title, caption=caption)
-    elif kind == "cluster":
-        spec = cluster_map(
-            two, find_node(two, str(name), kind=CLUSTER_KIND), lang=lang, title=title, caption=caption
-        )
-    elif kind == "ego":
-        spec = ego_map(
-            two,
-            find_node(two, str(name), kind=ORG_KIND),
-            depth=depth,
-            lang=lang,
-            title=title,
-            caption=caption,
-        )
-    else:
-        spec = clusters_map(two, lang=lang, title=title, caption=caption)
-    suffix = f"-{find_node(two, str(name)).rsplit('/', 1)[-1]}" if name else ""
-    target = out or build / "maps" / f"{kind}{suffix}.{fmt}"
-    write(spec, target, fmt=fmt)
+    target, spec = draw(ensure_build(build_dir, data_dir), kind, **options)
     click.echo(f"wrote {target} ({len(spec.nodes)} nodes, {len(spec.edges)} edges)")
     if embed:
-        import html
-
-        click.echo(
-            f'<iframe src="{html.escape(target.name)}" title="{html.escape(spec.title)}" width="100%"'
-            ' height="760" style="border:0" loading="lazy"></iframe>'
-        )
-
-
-TEXTS_CAPTION = {
-    "it": "Dati al {date}: {sources} fonti pubbliche, citate per ogni legame.",
-    "en": "Data as of {date}: {sources} public sources, cited for every tie.",
-}
+        click.echo(embed_snippet(target, spec))
 
 
 @main.group("viz")
@@ -935,27 +666,10 @@ def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> 
         kg reason
         kg reason --write --show
     """
-    from kg.reason import reason, write_inferred
+    from kg.reason import check
     from kg.store import ensure_build
 
-    result = reason(ensure_build(build_dir, data_dir), data_dir=data_dir)
-    if not result.consistent:
-        click.echo("The graph is inconsistent:", err=True)
-        raise KgError(result.problems)
-    click.echo(f"consistent (HermiT, {result.seconds:.1f} s)")
-    for cls in result.unsatisfiable:
-        click.echo(f"unsatisfiable class: {cls}")
-    click.echo(f"{len(result.inferred)} inferred triples")
-    for what, count in result.counts().items():
-        click.echo(f"  {what:<40}{count}")
-    if show:
-        from kg.vocab import compact
-
-        for triple in result.inferred:
-            parts = (triple.subject, triple.predicate, triple.object)
-            click.echo(" ".join(compact(str(getattr(term, "value", term))) for term in parts))
-    if write:
-        click.echo(f"wrote {write_inferred(result, build_dir)}")
+    click.echo(check(ensure_build(build_dir, data_dir), data_dir=data_dir, write=write, show=show))
 
 
 @main.command("synth")

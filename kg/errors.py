@@ -38,8 +38,13 @@ class Problem:
 
 
 class KgError(Exception):
-    """Bad input or a failed check; holds every problem found."""
+    """Bad input or a failed check; holds every problem found.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``headline``, when given, is said once before the problems (e.g. "The graph is
+    inconsistent:").
+    """
+
+    def __init__(self, problems: list[Problem], *, headline: str | None = None) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+        self.headline = headline

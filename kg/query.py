@@ -38,17 +38,21 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
-from kg.tables import render
-from kg.vocab import BASE, PREFIXES, compact, expand, ontology_dir, queries_dir
+from kg.tables import Cell, Named, render
+from kg.vocab import BASE, PREFIXES, expand, ontology_dir, queries_dir
 
 __all__ = [
     "Engine",
     "Param",
     "QueryFile",
     "Result",
+    "apply_update",
     "bind",
+    "execute",
     "find",
     "library",
+    "library_table",
+    "open_engine",
     "render_result",
     "run",
 ]
@@ -619,12 +623,12 @@ def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
     }
 
 
-def _cell(term: Term | None, labels: dict[str, str]) -> str:
+def _cell(term: Term | None, labels: dict[str, str], fmt: str) -> Cell:
     if term is None:
-        return ""
+        return None
     if isinstance(term, ox.NamedNode):
-        return labels.get(term.value) or compact(term.value)
-    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "boolean":
+        return Named(term.value, labels.get(term.value))
+    if fmt in ("table", "md") and isinstance(term, ox.Literal) and term.datatype.value == XSD + "boolean":
         return "yes" if term.value == "true" else ""
     return term.value
 
@@ -639,22 +643,83 @@ def render_result(result: Result, fmt: str, labels: dict[str, str]) -> str:
     org,org_label
     https://w3id.org/lombardia-kg/id/organisation/x,X
     """
-    if fmt in ("table", "md"):
-        return render(result.variables, [[_cell(c, labels) for c in row] for row in result.rows], fmt)
-    with_iris = {
-        i for i, _ in enumerate(result.variables) if any(isinstance(r[i], ox.NamedNode) for r in result.rows)
-    }
-    headers: list[str] = []
-    for index, name in enumerate(result.variables):
-        headers.append(name)
-        if index in with_iris:
-            headers.append(f"{name}_label")
-    rows = []
-    for row in result.rows:
-        cells: list[str | None] = []
-        for index, term in enumerate(row):
-            cells.append(None if term is None else term.value)
-            if index in with_iris:
-                cells.append(labels.get(term.value) if isinstance(term, ox.NamedNode) else None)
-        rows.append(cells)
-    return render(headers, rows, fmt)
+    return render(result.variables, [[_cell(c, labels, fmt) for c in row] for row in result.rows], fmt)
+
+
+def library_table(lang: str = "it", directory: Path | None = None) -> str:
+    """The saved queries as a table: name, title in ``lang``, parameters, an example command."""
+    rows: list[list[Cell]] = [
+        [
+            q.name,
+            (q.title_en or q.title) if lang == "en" else (q.title or q.title_en),
+            ", ".join(p.name for p in q.params),
+            q.example_command() if q.example else "",
+        ]
+        for q in library(directory)
+    ]
+    return render(["name", "title", "params", "example"], rows)
+
+
+def open_engine(
+    *, endpoint: str | None, timeout: float | None, build_dir: Path, data_dir: Path
+) -> Embedded | Remote:
+    """The engine ``kg query run`` uses: ``endpoint`` when given, else the build (made if stale).
+
+    An endpoint gets 60 s per query unless ``timeout`` says otherwise; the embedded store
+    has no limit unless given one.
+    """
+    if endpoint:
+        return Remote(endpoint, timeout=timeout or 60.0)
+    from kg.store import ensure_build, load_store
+
+    return Embedded(load_store(ensure_build(build_dir, data_dir)), timeout=timeout)
+
+
+def execute(
+    query: QueryFile,
+    params: dict[str, str],
+    engine: Embedded | Remote,
+    *,
+    fmt: str = "table",
+    lang: str = "it",
+    allow_update: bool = False,
+) -> str:
+    """Run a saved query or a SPARQL Update (`apply_update`) and render what it gives."""
+    operation = update_keyword(query.text)
+    if operation is not None:
+        return apply_update(query, operation, engine, allowed=allow_update, with_params=bool(params))
+    result = run(query, params, engine)
+    return render_result(result, fmt, labels_for(result, engine, lang))
+
+
+def apply_update(
+    query: QueryFile, operation: str, engine: Embedded | Remote, *, allowed: bool, with_params: bool
+) -> str:
+    """Apply, or refuse, a SPARQL Update: the policy of ``kg query run``.
+
+    Refused unless ``allowed``; on an endpoint it changes that server; on the embedded
+    store it only counts what it would change, since the build is made from data/ and
+    the next build would silently drop the change.
+
+    Raises
+    ------
+    KgError
+        When the update is not allowed, or comes with parameters.
+    """
+    where = "the embedded store" if isinstance(engine, Embedded) else engine.endpoint
+    if not allowed:
+        message = (
+            f"this is a SPARQL Update ({operation}) and kg query run only reads {where}; "
+            "change data/ and rebuild, or add --allow-update"
+        )
+        raise KgError([Problem(query.path, None, "query", message)])
+    if with_params:
+        raise KgError([Problem(query.path, None, "--param", "an update takes no parameters")])
+    if isinstance(engine, Embedded):
+        added, removed = engine.update(query.text, source=query.path)
+        return (
+            f"{added} triples would be added and {removed} removed; the build is unchanged "
+            "(it is made from data/: change data/ and rebuild to keep a fact)."
+        )
+    status = engine.update(query.text, source=query.path)
+    return f"{engine.endpoint} applied the update (HTTP {status})."

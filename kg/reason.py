@@ -54,6 +54,39 @@ class Reasoning:
                 counts[compact(triple.predicate.value)] += 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def report(self, *, show: bool = False) -> str:
+        """What `kg reason` prints of a consistent graph; with ``show``, every inferred triple too."""
+        lines = [f"consistent (HermiT, {self.seconds:.1f} s)"]
+        lines += [f"unsatisfiable class: {cls}" for cls in self.unsatisfiable]
+        lines.append(f"{len(self.inferred)} inferred triples")
+        lines += [f"  {what:<40}{count}" for what, count in self.counts().items()]
+        if show:
+            for triple in self.inferred:
+                parts = (triple.subject, triple.predicate, triple.object)
+                lines.append(" ".join(compact(_v(term)) for term in parts))
+        return "\n".join(lines)
+
+
+def check(
+    build_dir: Path | str, *, data_dir: Path | str | None = None, write: bool = False, show: bool = False
+) -> str:
+    """Reason over a build (`reason`), save the inferred triples if asked, and report.
+
+    The one path behind ``kg reason`` and ``kg build --reason``.
+
+    Raises
+    ------
+    KgError
+        When the graph is inconsistent (each cause at its record), or Java is missing.
+    """
+    result = reason(build_dir, data_dir=data_dir)
+    if not result.consistent:
+        raise KgError(result.problems, headline="The graph is inconsistent:")
+    text = result.report(show=show)
+    if write:
+        text += f"\nwrote {write_inferred(result, build_dir)}"
+    return text
+
 
 def _v(term: object) -> str:
     """The text of a term (its IRI or value)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from kg.model import Cluster, Dataset, Organisation, normalise_name
 
-__all__ = ["Suggestion", "suggest"]
+__all__ = ["Suggestion", "render_suggestions", "suggest"]
 
 LEGAL_FORMS = {
     "spa", "s", "p", "a", "srl", "r", "l", "scarl", "sc", "scrl", "snc", "sas", "soc", "coop",
@@ -192,3 +192,11 @@ def suggest(data: Dataset, *, min_score: float = 0.7) -> list[Suggestion]:
                 if suggestion is not None and suggestion.score >= min_score:
                     found.append(suggestion)
     return sorted(found, key=lambda s: (-s.score, s.first, s.second))
+
+
+def render_suggestions(found: list[Suggestion], fmt: str = "table") -> str:
+    """The suggested pairs with their kind, score and evidence, in ``fmt`` (see `kg.tables`)."""
+    from kg.tables import render
+
+    rows = [[s.first, s.second, s.kind, f"{s.score:.2f}", "; ".join(s.evidence)] for s in found]
+    return render(["first", "second", "kind", "score", "evidence"], rows, fmt)

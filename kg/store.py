@@ -5,6 +5,7 @@ kg.query, kg.network and kg.stats read the graph through this module only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +15,7 @@ from kg.vocab import EXTRAS, PREFIXES, ontology_dir
 
 OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
 
-__all__ = ["Row", "ensure_build", "load_store", "select"]
+__all__ = ["Row", "ensure_build", "load_store", "push", "select", "serve"]
 
 Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
@@ -160,6 +161,51 @@ def serve_command(build_dir: Path | str, *, host: str = "127.0.0.1", port: int =
     """The command line that serves the build read-only with Oxigraph's SPARQL server."""
     location = persisted_store(build_dir) / "db"
     return [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}"]
+
+
+def serve(
+    build_dir: Path | str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Serve the build read-only with Oxigraph's server until Ctrl-C or a plain kill.
+
+    ``announce`` is told the endpoint's address once the command is ready to start.
+
+    Raises
+    ------
+    KgError
+        When the server stops by itself with an error.
+    """
+    import signal
+    import subprocess
+
+    command = serve_command(build_dir, host=host, port=port)
+    announce(
+        f"SPARQL endpoint: http://{host}:{port}/query (query page: http://{host}:{port}/); Ctrl-C stops it"
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and a plain kill, stop the server cleanly (even when started in the background)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    server = subprocess.Popen(command)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        announce("stopped")
+        return
+    if code != 0:
+        raise KgError([Problem(Path(command[0]), None, "serve", f"the server stopped with code {code}")])
 
 
 def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, timeout: float = 600.0) -> int:

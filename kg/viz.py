@@ -36,6 +36,8 @@ __all__ = [
     "ego_map",
     "render_html",
     "render_svg",
+    "draw",
+    "embed_snippet",
     "write",
 ]
 
@@ -501,3 +503,77 @@ def write(spec: MapSpec, out: Path, *, fmt: str = "html") -> Path:
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, out)
     return out
+
+
+MAP_KINDS = ("ecosystem", "cluster", "ego", "clusters")
+"""The maps `draw` makes; ``cluster`` and ``ego`` are about one named node."""
+
+
+def data_date(build: Path) -> str:
+    """The date the build's data speaks for: its catalogue's ``dcterms:modified``.
+
+    That is the newest date among the sources (`kg.catalog`), not the build file's
+    modification time, so the same data gives a byte-identical page on any day.
+    """
+    import pyoxigraph as ox
+
+    from kg.catalog import DATASET
+    from kg.vocab import expand
+
+    catalog = build / "catalog.ttl"
+    if catalog.is_file():
+        for triple in ox.parse(path=str(catalog), format=ox.RdfFormat.TURTLE):
+            if triple.subject.value == DATASET and triple.predicate.value == expand("dcterms:modified"):
+                return triple.object.value
+    return "?"
+
+
+def draw(
+    build: Path,
+    kind: str,
+    *,
+    name: str | None = None,
+    depth: int = 1,
+    lang: str = "it",
+    title: str | None = None,
+    fmt: str = "html",
+    out: Path | None = None,
+) -> tuple[Path, MapSpec]:
+    """Draw map ``kind`` (one of `MAP_KINDS`) of a build and write it; the file and the map.
+
+    ``name`` names the cluster (``cluster``) or the organisation (``ego``) by slug, label,
+    alternative label or IRI. Without ``out`` the file is ``BUILD/maps/KIND[-SLUG].FMT``.
+
+    Raises
+    ------
+    KgError
+        When ``name`` names nothing (with suggestions), or the file cannot be written.
+    """
+    from kg.network import find_node, two_mode
+    from kg.store import load_store, select
+
+    store = load_store(build)
+    two = two_mode(store, disputed=True)
+    sources = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a foaf:Document }")[0]["n"]
+    caption = TEXT[lang]["caption"].format(date=data_date(build), sources=getattr(sources, "value", 0))
+    if kind == "cluster":
+        node = find_node(two, str(name), kind=CLUSTER_KIND)
+        spec = cluster_map(two, node, lang=lang, title=title, caption=caption)
+    elif kind == "ego":
+        node = find_node(two, str(name), kind=ORG_KIND)
+        spec = ego_map(two, node, depth=depth, lang=lang, title=title, caption=caption)
+    else:
+        node = ""
+        make = ecosystem_map if kind == "ecosystem" else clusters_map
+        spec = make(two, lang=lang, title=title, caption=caption)
+    suffix = f"-{node.rsplit('/', 1)[-1]}" if node else ""
+    target = out or build / "maps" / f"{kind}{suffix}.{fmt}"
+    return write(spec, target, fmt=fmt), spec
+
+
+def embed_snippet(target: Path, spec: MapSpec) -> str:
+    """An ``<iframe>`` that embeds the page in an article beside it."""
+    return (
+        f'<iframe src="{html.escape(target.name)}" title="{html.escape(spec.title)}" width="100%"'
+        ' height="760" style="border:0" loading="lazy"></iframe>'
+    )
