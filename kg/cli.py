@@ -17,6 +17,7 @@ import click
 
 from kg.errors import KgError, Problem
 from kg.tables import FORMATS
+from kg.vocab import GRAPHS
 
 __all__ = ["KeyValue", "build_option", "data_option", "format_option", "lang_option", "main"]
 
@@ -347,8 +348,6 @@ def push_cli(endpoint: str, graph: str | None, build_dir: Path, data_dir: Path) 
 
 
 # --------------------------------------------------------------------------- kg network
-
-GRAPHS = ("organisations", "clusters", "two-mode")  # kg.network_tables.GRAPHS, without its import
 
 
 def _graph_options(function: F) -> F:

@@ -27,9 +27,9 @@ from kg.network import (
     summary,
 )
 from kg.tables import Cell, Named, render
+from kg.vocab import GRAPHS
 
 __all__ = [
-    "GRAPHS",
     "Table",
     "brokers_table",
     "central_table",
@@ -39,9 +39,6 @@ __all__ = [
     "render_paths",
     "summary_table",
 ]
-
-GRAPHS = ("organisations", "clusters", "two-mode")
-"""The graphs a command may measure: the two projections and the two-mode graph itself."""
 
 
 @dataclass
@@ -57,7 +54,9 @@ class Table:
 
 
 def pick(two: nx.Graph, name: str) -> nx.Graph:
-    """The graph called ``name`` in `GRAPHS`, from the two-mode graph."""
+    """The graph called ``name`` in `kg.vocab.GRAPHS`, from the two-mode graph."""
+    if name not in GRAPHS:
+        raise ValueError(f"unknown graph {name!r}; use one of {', '.join(GRAPHS)}")
     if name == "organisations":
         return organisation_projection(two)
     if name == "clusters":

@@ -13,6 +13,7 @@ __all__ = [
     "BASE",
     "CLUSTER_TYPE",
     "EXTRAS",
+    "GRAPHS",
     "LKG_NS",
     "ORGANISATION_TYPES",
     "PREFIXES",
@@ -52,6 +53,9 @@ PREFIXES: dict[str, str] = {
     "person": BASE + "person/",
 }
 """Prefixes written in kg.ttl and predeclared in every query."""
+
+GRAPHS = ("organisations", "clusters", "two-mode")
+"""The network graphs a command may measure: the two projections and the two-mode graph."""
 
 EXTRAS = ("metrics.ttl", "inferred.ttl")
 """Files computed beside a build (network measures, inferred facts): queries load them with
