@@ -49,6 +49,11 @@ def _text(value: str, lang: str) -> ox.Literal:
     return ox.Literal(value, language=lang)
 
 
+def _both(subject: str, predicate: str, italian: str, english: str) -> list[ox.Triple]:
+    """A text in Italian and in English."""
+    return [_t(subject, predicate, _text(italian, "it")), _t(subject, predicate, _text(english, "en"))]
+
+
 def _typed(value: str | int, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=_N(expand(datatype)))
 
@@ -71,57 +76,47 @@ def catalog_triples(
     out = [
         _t(CATALOG, "rdf:type", expand("dcat:Catalog")),
         _t(CATALOG, "rdf:type", expand("dcatapit:Catalog")),
-        _t(
+        *_both(
             CATALOG,
             "dcterms:title",
-            _text("Catalogo del grafo della conoscenza dell'innovazione lombarda", "it"),
+            "Catalogo del grafo della conoscenza dell'innovazione lombarda",
+            "Catalogue of the Lombardy innovation knowledge graph",
         ),
-        _t(CATALOG, "dcterms:title", _text("Catalogue of the Lombardy innovation knowledge graph", "en")),
-        _t(
+        *_both(
             CATALOG,
             "dcterms:description",
-            _text("Il grafo dei cluster tecnologici lombardi, con le sue fonti.", "it"),
-        ),
-        _t(
-            CATALOG,
-            "dcterms:description",
-            _text("The graph of the Lombard technology clusters, with its sources.", "en"),
+            "Il grafo dei cluster tecnologici lombardi, con le sue fonti.",
+            "The graph of the Lombard technology clusters, with its sources.",
         ),
         _t(CATALOG, "dcterms:publisher", PUBLISHER),
         _t(CATALOG, "dcterms:modified", _typed(modified, "xsd:date")),
         _t(CATALOG, "dcat:dataset", DATASET),
         _t(PUBLISHER, "rdf:type", expand("dcatapit:Agent")),
         _t(PUBLISHER, "rdf:type", expand("foaf:Agent")),
-        _t(
+        *_both(
             PUBLISHER,
             "foaf:name",
-            _text("Contributori del grafo della conoscenza dell'innovazione lombarda", "it"),
+            "Contributori del grafo della conoscenza dell'innovazione lombarda",
+            "Lombardy innovation knowledge graph contributors",
         ),
-        _t(PUBLISHER, "foaf:name", _text("Lombardy innovation knowledge graph contributors", "en")),
         _t(PUBLISHER, "dcterms:identifier", ox.Literal("lombardia-kg")),
         _t(DATASET, "rdf:type", expand("dcat:Dataset")),
         _t(DATASET, "rdf:type", expand("dcatapit:Dataset")),
         _t(DATASET, "rdf:type", expand("void:Dataset")),
         _t(DATASET, "dcterms:identifier", ox.Literal("lombardia-kg")),
-        _t(DATASET, "dcterms:title", _text("Grafo della conoscenza dell'innovazione lombarda", "it")),
-        _t(DATASET, "dcterms:title", _text("Lombardy innovation knowledge graph", "en")),
-        _t(
+        *_both(
             DATASET,
-            "dcterms:description",
-            _text(
-                "I cluster tecnologici lombardi, i loro membri, le persone e gli atti che li istituiscono e "
-                "finanziano; ogni fatto con la pagina pubblica che lo afferma.",
-                "it",
-            ),
+            "dcterms:title",
+            "Grafo della conoscenza dell'innovazione lombarda",
+            "Lombardy innovation knowledge graph",
         ),
-        _t(
+        *_both(
             DATASET,
             "dcterms:description",
-            _text(
-                "The Lombard technology clusters, their members, people and the policy acts that create and "
-                "fund them; every fact with the public page that states it.",
-                "en",
-            ),
+            "I cluster tecnologici lombardi, i loro membri, le persone e gli atti che li istituiscono e "
+            "finanziano; ogni fatto con la pagina pubblica che lo afferma.",
+            "The Lombard technology clusters, their members, people and the policy acts that create and "
+            "fund them; every fact with the public page that states it.",
         ),
         _t(DATASET, "dcterms:publisher", PUBLISHER),
         _t(DATASET, "dcterms:rightsHolder", PUBLISHER),

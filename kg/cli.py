@@ -19,7 +19,7 @@ from kg.errors import KgError, Problem
 from kg.tables import FORMATS
 from kg.vocab import GRAPHS
 
-__all__ = ["KeyValue", "build_option", "data_option", "format_option", "lang_option", "main"]
+__all__ = ["KeyValue", "build_option", "data_option", "folder_option", "format_option", "lang_option", "main"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -62,32 +62,30 @@ def _warn(warnings: list[Problem]) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
-def data_option(function: F) -> F:
-    """``--data DIR``: the curated YAML (default ``data/``)."""
+def folder_option(name: str, dest: str, help: str, default: str | None = None) -> Callable[[F], F]:
+    """A ``--NAME DIR`` option read as a `pathlib.Path` (required when it has no default)."""
     return click.option(
-        "--data",
-        "data_dir",
+        name,
+        dest,
         type=click.Path(path_type=Path, file_okay=False),
-        default=Path("data"),
-        show_default=True,
-        help="Directory of curated YAML files.",
-    )(function)
+        default=None if default is None else Path(default),
+        required=default is None,
+        show_default=default is not None,
+        help=help,
+    )
 
 
-def build_option(function: F) -> F:
-    """``--build DIR``: the graph to read, (re)built from data/ when missing or stale.
+data_option = folder_option("--data", "data_dir", "Directory of curated YAML files.", "data")
+"""``--data DIR``: the curated YAML (default ``data/``)."""
 
-    Every command that reads the graph takes this option; it calls
-    `kg.store.ensure_build` before reading.
-    """
-    return click.option(
-        "--build",
-        "build_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=Path("build"),
-        show_default=True,
-        help="Build directory to read (built from data/ first when missing or older).",
-    )(function)
+build_option = folder_option(
+    "--build", "build_dir", "Build directory to read (built from data/ first when missing or older).", "build"
+)
+"""``--build DIR``: the graph to read, (re)built from data/ when missing or stale.
+
+Every command that reads the graph takes this option; it calls `kg.store.ensure_build`
+before reading.
+"""
 
 
 def format_option(help: str = "Output format.") -> Callable[[F], F]:
@@ -116,14 +114,7 @@ def main() -> None:
 
 @main.command("build")
 @data_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Directory for kg.ttl, kg.nt and kg.jsonld.",
-)
+@folder_option("--out", "out_dir", "Directory for kg.ttl, kg.nt and kg.jsonld.", "build")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (an act without a date, ...).")
 @click.option(
     "--reason",
@@ -518,13 +509,7 @@ def network_path(
 
 
 @network_group.command("export")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build/network"),
-    show_default=True,
-)
+@folder_option("--out", "out_dir", "Directory for the GraphML, GEXF and CSV files.", "build/network")
 @build_option
 @data_option
 def network_export(out_dir: Path, build_dir: Path, data_dir: Path) -> None:
@@ -676,13 +661,7 @@ def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> 
     "--organisations", "count", type=click.IntRange(10), required=True, help="How many organisations."
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same files.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="Directory to write (a data/ of its own).",
-)
+@folder_option("--out", "out_dir", "Directory to write (a data/ of its own).")
 def synth_command(count: int, seed: int, out_dir: Path) -> None:
     """Write a synthetic ecosystem in data/'s format, for benchmarks only (marked synthetic everywhere).
 

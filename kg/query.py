@@ -360,11 +360,9 @@ class Remote(Engine):
     """A SPARQL 1.1 Protocol query endpoint (Oxigraph /query, Fuseki, Virtuoso, GraphDB)."""
 
     def __init__(self, endpoint: str, *, timeout: float = 60.0) -> None:
-        if not endpoint.startswith(("http://", "https://")):
-            raise KgError(
-                [Problem(None, None, "--endpoint", f"{endpoint!r}: give an http:// or https:// URL")]
-            )
-        self.endpoint = endpoint
+        from kg.store import check_endpoint
+
+        self.endpoint = check_endpoint(endpoint)
         self.timeout = timeout
 
     def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
@@ -414,17 +412,9 @@ class Remote(Engine):
             headers={"Content-Type": "application/sparql-update"},
             method="POST",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            message = error.read().decode("utf-8", "replace").strip()
-            raise KgError(
-                [Problem(source, None, "endpoint", f"{self.endpoint} answered {error.code}: {message}")]
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            message = f"cannot update {self.endpoint}: {error}"
-            raise KgError([Problem(source, None, "endpoint", message)]) from None
+        from kg.store import send
+
+        return send(request, endpoint=self.endpoint, timeout=self.timeout, source=source, doing="update")
 
 
 def _from_json(value: dict[str, str] | None) -> Term | None:

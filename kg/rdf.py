@@ -386,17 +386,22 @@ class _Writer:
         return iri("organisation" if slug in self.organisation_ids else "cluster", slug)
 
 
+def _party(w: _Writer, node: str, record: Organisation | Cluster) -> None:
+    """What organisations and clusters both state: names, sources, note, seat, identifiers."""
+    w.labels(node, record.label, record.label_en, record.alt_labels)
+    w.sources(node, record.sources)
+    w.note(node, record.note)
+    w.place(node, record.city)
+    w.identifiers(node, record.id, record.ids)
+
+
 def _organisation(w: _Writer, org: Organisation) -> None:
     node = iri("organisation", org.id)
     w.origins[node] = Origin(org)
     w.add(node, _RDF.type, ORGANISATION_CLASSES[org.type])
     if org.type != "organisation":
         w.add(node, _RDF.type, _ORG.Organization)
-    w.labels(node, org.label, org.label_en, org.alt_labels)
-    w.sources(node, org.sources)
-    w.note(node, org.note)
-    w.place(node, org.city)
-    w.identifiers(node, org.id, org.ids)
+    _party(w, node, org)
     for decision in org.same_as:  # a curator's kg reconcile decision
         w.add(node, _OWL.sameAs, iri("organisation", decision.organisation))
     for decision in org.distinct_from:
@@ -412,6 +417,17 @@ def _organisation(w: _Writer, org: Organisation) -> None:
     _disputes(w, org, node)
 
 
+def _claim(w: _Writer, node: str, slug: str, claim: Membership | Post, during: str) -> None:
+    """What a membership and a post both state: sources, note, disputes, and their period."""
+    w.sources(node, claim.sources)
+    w.note(node, claim.note)
+    w.disputed_by(node, claim.disputed_by)
+    period = w.interval(slug, claim.start, claim.end)
+    if period:
+        w.origins[period] = w.origins[node]
+        w.add(node, during, period)
+
+
 def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: Membership, slug: str) -> None:
     node = iri("membership", slug)
     w.origins[node] = Origin(owner, ("members", index))
@@ -421,13 +437,7 @@ def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: M
     w.add(node, _ORG.member, org)
     w.add(node, _ORG.organization, group)
     w.add(node, _ORG.role, ROLE_TERMS[member.role])
-    w.sources(node, member.sources)
-    w.note(node, member.note)
-    w.disputed_by(node, member.disputed_by)
-    period = w.interval(slug, member.start, member.end)
-    if period:
-        w.origins[period] = w.origins[node]
-        w.add(node, _ORG.memberDuring, period)
+    _claim(w, node, slug, member, _ORG.memberDuring)
     if member.disputed_by:
         # A disputed claim keeps its sources on the membership, beside the disputing
         # ones; it gets no unqualified shortcut that would state it as plain fact.
@@ -488,11 +498,7 @@ def _cluster(w: _Writer, cluster: Cluster) -> None:
     w.add(node, _RDF.type, _LKG.Cluster)
     w.add(node, _RDF.type, _ORG.FormalOrganization)
     w.add(node, _RDF.type, _ORG.Organization)
-    w.labels(node, cluster.label, cluster.label_en, cluster.alt_labels)
-    w.sources(node, cluster.sources)
-    w.note(node, cluster.note)
-    w.place(node, cluster.city)
-    w.identifiers(node, cluster.id, cluster.ids)
+    _party(w, node, cluster)
     w.add(node, _LKG.recognitionStatus, STATUS_TERMS[cluster.status])
     if cluster.acronym:
         w.add(node, _LKG.acronym, ox.Literal(cluster.acronym))
@@ -533,13 +539,7 @@ def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None
     w.add(node, _ORG.role, ROLE_TERMS[post.role])
     if post.label:
         w.labels(node, post.label, post.label_en, [])
-    w.sources(node, post.sources)
-    w.note(node, post.note)
-    w.disputed_by(node, post.disputed_by)
-    period = w.interval(slug, post.start, post.end)
-    if period:
-        w.origins[period] = w.origins[node]
-        w.add(node, _LKG.heldDuring, period)
+    _claim(w, node, slug, post, _LKG.heldDuring)
 
 
 def _person(w: _Writer, person: Person) -> None:

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
+
+if TYPE_CHECKING:
+    import urllib.request
 from kg.vocab import EXTRAS, PREFIXES, ontology_dir
 
 OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
 
-__all__ = ["Row", "ensure_build", "load_store", "push", "select", "serve"]
+__all__ = ["Row", "check_endpoint", "ensure_build", "load_store", "push", "select", "send", "serve"]
 
 Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
@@ -225,12 +229,10 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
     KgError
         When the endpoint is not http(s), cannot be reached or refuses the data.
     """
-    import urllib.error
     import urllib.parse
     import urllib.request
 
-    if not endpoint.startswith(("http://", "https://")):
-        raise KgError([Problem(None, None, "--endpoint", f"{endpoint!r}: give an http:// or https:// URL")])
+    check_endpoint(endpoint)
     path = Path(build_dir) / "kg.nt"
     target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     url = endpoint + ("&" if "?" in endpoint else "?") + target
@@ -241,13 +243,35 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
             method="PUT",
             headers={"Content-Type": "application/n-triples", "Content-Length": str(path.stat().st_size)},
         )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            message = error.read().decode("utf-8", "replace").strip()
-            raise KgError(
-                [Problem(path, None, "endpoint", f"{endpoint} answered {error.code}: {message}")]
-            ) from None
-        except (urllib.error.URLError, OSError) as error:
-            raise KgError([Problem(path, None, "endpoint", f"cannot reach {endpoint}: {error}")]) from None
+        return send(request, endpoint=endpoint, timeout=timeout, source=path, doing="reach")
+
+
+def check_endpoint(endpoint: str) -> str:
+    """``endpoint`` if it is an http(s) URL; a KgError naming ``--endpoint`` otherwise."""
+    if not endpoint.startswith(("http://", "https://")):
+        raise KgError([Problem(None, None, "--endpoint", f"{endpoint!r}: give an http:// or https:// URL")])
+    return endpoint
+
+
+def send(request: urllib.request.Request, *, endpoint: str, timeout: float, source: Path, doing: str) -> int:
+    """Send a request that changes a SPARQL service (an update, a graph upload): its HTTP status.
+
+    Raises
+    ------
+    KgError
+        When the service answers with an error (its message quoted) or cannot be reached
+        ("cannot {doing} {endpoint}").
+    """
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        message = error.read().decode("utf-8", "replace").strip()
+        raise KgError(
+            [Problem(source, None, "endpoint", f"{endpoint} answered {error.code}: {message}")]
+        ) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise KgError([Problem(source, None, "endpoint", f"cannot {doing} {endpoint}: {error}")]) from None

@@ -89,13 +89,7 @@ def ontology_dir() -> Path:
 
 
 def queries_dir() -> Path:
-    """The library of saved SPARQL queries (``*.rq``; package data ``kg.queries``).
-
-    Examples
-    --------
-    >>> (queries_dir() / "bridges.rq").is_file()
-    True
-    """
+    """The library of saved SPARQL queries (``*.rq``), the package data ``kg.queries``."""
     return _package_folder("kg.queries")
 
 
