@@ -15,11 +15,10 @@ field (relative to the record), for example::
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar, Union, cast
@@ -39,6 +38,7 @@ from pydantic import (
 
 from kg.errors import KgError, Problem
 from kg.identifiers import check
+from kg.names import did_you_mean, normalise_name, slugify, suggest
 from kg.places import comune
 from kg.places import suggest as suggest_comune
 
@@ -253,34 +253,6 @@ Url = Annotated[str, AfterValidator(_check_url)]
 Date = Annotated[PartialDate, BeforeValidator(parse_date)]
 End = Annotated[Union[PartialDate, str], BeforeValidator(_parse_end)]  # noqa: UP007
 SourceRefs = Annotated[list[str], Field(min_length=1)]
-
-
-def slugify(text: str) -> str:
-    """A readable ASCII slug for a name.
-
-    Examples
-    --------
-    >>> slugify("Università degli Studi di Milano-Bicocca")
-    'universita-degli-studi-di-milano-bicocca'
-    """
-    # punctuation and symbols of any script (en dash, curly quote) separate words
-    spaced = "".join(" " if unicodedata.category(ch)[0] in "PZS" else ch for ch in text)
-    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def normalise_name(text: str) -> str:
-    """The form under which two names count as the same name.
-
-    Case, accents, punctuation and spacing do not matter.
-
-    Examples
-    --------
-    >>> normalise_name("Università degli Studi  di Milano–Bicocca") == normalise_name(
-    ...     "universita degli studi di milano bicocca")
-    True
-    """
-    return " ".join(slugify(text).split("-"))
 
 
 # --------------------------------------------------------------------------- records
@@ -696,8 +668,8 @@ def _plain(error: dict[str, object], model: type[BaseModel], loc: tuple[str | in
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         allowed = ", ".join(owner.model_fields) if owner else ""
-        hint = difflib.get_close_matches(str(name), list(owner.model_fields) if owner else [], 1)
-        suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {allowed})"
+        hint = suggest(str(name), list(owner.model_fields) if owner else [], n=1)
+        suffix = did_you_mean(hint) if hint else f" (allowed: {allowed})"
         return f"unknown key '{name}'{suffix}"
     if kind == "too_short" and name == "sources":
         return "empty: every record needs at least one source"
@@ -913,18 +885,14 @@ def load_data(root: Path | str) -> Dataset:
             continue
         for key, node in document.items():
             if key not in _SECTIONS:
-                hint = difflib.get_close_matches(str(key), list(_SECTIONS), 1)
+                hint = suggest(str(key), _SECTIONS, n=1)
                 problems.append(
                     Problem(
                         path,
                         document.key_lines[key] + 1,
                         str(key),
                         f"unknown section '{key}'"
-                        + (
-                            f" (did you mean '{hint[0]}'?)"
-                            if hint
-                            else f"; use one of {', '.join(_SECTIONS)}"
-                        ),
+                        + (did_you_mean(hint) if hint else f"; use one of {', '.join(_SECTIONS)}"),
                     )
                 )
                 continue
@@ -968,45 +936,6 @@ def problem_at(record: object, loc: Sequence[str | int], message: str) -> Proble
     if not isinstance(record, _Record):
         raise TypeError(f"not a loaded record: {record!r}")
     return _problem(record, loc, message)
-
-
-def _abbreviates(short: str, words: Sequence[str]) -> bool:
-    """Whether ``short`` is made of word prefixes, starting with the first word.
-
-    Examples
-    --------
-    >>> _abbreviates("polimi", ["politecnico", "di", "milano"])
-    True
-    >>> _abbreviates("polimi", ["lumson"])
-    False
-    """
-    if not short:
-        return True
-    if not words:
-        return False
-    first, rest = words[0], words[1:]
-    for size in range(min(len(first), len(short)), 0, -1):
-        if short.startswith(first[:size]) and any(
-            _abbreviates(short[size:], rest[skip:]) for skip in range(len(rest) + 1)
-        ):
-            return True
-    return False
-
-
-def _suggest(value: str, ids: Iterable[str], names: dict[str, str]) -> str:
-    """`` (did you mean 'x'?)`` from aliases first, then abbreviations, then close spellings."""
-    alias = names.get(normalise_name(value))
-    if alias:
-        return f" (did you mean '{alias}'?)"
-    short = slugify(value).replace("-", "")
-    found = sorted(
-        {known for name, known in names.items() if len(short) >= 3 and _abbreviates(short, name.split())}
-    )
-    if not found:
-        found = difflib.get_close_matches(value, list(ids), n=2, cutoff=0.6)
-    if found and len(found) <= 3:
-        return " (did you mean " + " or ".join(f"'{c}'" for c in found) + "?)"
-    return ""
 
 
 def _names(record: _Named) -> Iterator[str]:
@@ -1088,8 +1017,7 @@ class _Checker:
             elif self.unreadable or ref in self.broken.get("sources", ()):
                 continue
             else:
-                names = {url: s.id for url, s in self.urls.items()}
-                message = f"unknown source '{ref}'" + _suggest(ref, self.sources, names)
+                message = f"unknown source '{ref}'" + did_you_mean(suggest(ref, self.sources))
             self.report(record, (*prefix, key, index), message)
 
     def ref(
@@ -1104,7 +1032,8 @@ class _Checker:
         """``value`` names a record of ``kind`` among ``known`` (a set or a dict: O(1) lookups)."""
         if value in known or self.unreadable or any(value in self.broken.get(s, ()) for s in sections):
             return
-        hint = _suggest(value, known, {k: v for k, v in self.names.items() if v in known})
+        aliases = {name: key for name, key in self.names.items() if key in known}
+        hint = did_you_mean(suggest(value, known, aliases=aliases))
         if kind == "organisation" and value in self.clusters:
             hint = f" ('{value}' is a cluster; this field takes an organisation)"
         self.report(record, loc, f"unknown {kind} '{value}'{hint}")
@@ -1187,8 +1116,7 @@ class _Checker:
         if record.city is None:
             return
         if comune(record.city) is None:
-            close = suggest_comune(record.city)
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            hint = did_you_mean(suggest_comune(record.city))
             self.report(record, ("city",), f"'{record.city}' is not a comune in ISTAT's list{hint}")
 
     def decisions(self, org: Organisation) -> None:
