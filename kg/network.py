@@ -10,12 +10,12 @@ Three graphs, all asked of the built graph through SPARQL (`kg.store`), never fr
 
 Disputed memberships (``lkg:disputedBy``) are left out: the network shows the ties that
 no source contradicts. Nodes are keyed by IRI and carry ``label`` (Italian), ``label_en``,
-``kind`` (``organisation`` or ``cluster``), ``type`` (university, company, ...) and ``city``.
+``alt_labels`` (a sorted list: `find_node` accepts each), ``kind`` (``organisation`` or
+``cluster``), ``type`` (university, company, ...) and ``city``.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
+from kg.names import resolve
 from kg.store import select
 from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES
 
@@ -116,8 +117,10 @@ def _clusters(store: ox.Store) -> set[str]:
     return {_value(r["c"]) for r in select(store, "SELECT ?c WHERE { ?c a lkg:Cluster }")}
 
 
-def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, str]]:
+def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, object]]:
+    """Each node's labels, type, city and sources as text, and its ``alt_labels``, a sorted list."""
     wanted = sorted(nodes)
+    alt_labels: dict[str, set[str]] = {n: set() for n in wanted}
     found: dict[str, dict[str, str]] = {
         n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": "", "sources": ""}
         for n in wanted
@@ -126,9 +129,9 @@ def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[st
         values = " ".join(str(ox.NamedNode(n)) for n in wanted[start : start + 1000])
         rows = select(
             store,
-            f"""SELECT ?n ?label ?type ?city ?source WHERE {{
+            f"""SELECT ?n ?label ?alt ?type ?city ?source WHERE {{
                   VALUES ?n {{ {values} }}
-                  {{ ?n rdfs:label ?label }} UNION {{ ?n a ?type }}
+                  {{ ?n rdfs:label ?label }} UNION {{ ?n skos:altLabel ?alt }} UNION {{ ?n a ?type }}
                   UNION {{ ?n lkg:city/rdfs:label ?city }} UNION {{ ?n dcterms:source ?source }} }}""",
         )
         for row in rows:
@@ -138,6 +141,8 @@ def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[st
                 key = "label_en" if label.language == "en" else "label"
                 if label.language in ("it", "en", None) and not node[key]:
                     node[key] = label.value
+            if row["alt"] is not None:
+                alt_labels[_value(row["n"])].add(_value(row["alt"]))
             kind = _TYPES.get(_value(row["type"]))
             if kind and (node["type"] in (ORG_KIND, "public-body") or kind == "cluster"):
                 node["type"] = kind
@@ -149,7 +154,7 @@ def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[st
         node["kind"] = CLUSTER_KIND if node["type"] == "cluster" else ORG_KIND
         node["label"] = node["label"] or node["label_en"] or iri_.rsplit("/", 1)[-1]
         node["slug"] = iri_.rsplit("/", 1)[-1] if iri_.startswith(BASE) else iri_
-    return found
+    return {n: {**node, "alt_labels": sorted(alt_labels[n])} for n, node in found.items()}
 
 
 def _side(graph: nx.Graph, kind: str) -> list[str]:
@@ -419,39 +424,26 @@ def ego(graph: nx.Graph, node: str, *, radius: int = 1) -> nx.Graph:
 
 
 def find_node(graph: nx.Graph, name: str, *, kind: str | None = None) -> str:
-    """The node a user names by slug, label (any spelling of it) or IRI.
+    """The node a user names by IRI, slug, or any of its names in any spelling.
+
+    A node's names are its ``label``, ``label_en`` and ``alt_labels`` (see `kg.names.resolve`).
 
     Raises
     ------
     KgError
         When no node or several nodes match; names the closest ones.
     """
-    from kg.model import normalise_name  # only to match labels
-
-    candidates = [n for n, d in graph.nodes(data=True) if kind is None or d.get("kind") == kind]
-    if name in candidates:
-        return name
-    wanted = normalise_name(name)
-    matches = sorted(
-        n
-        for n in candidates
-        if name == graph.nodes[n].get("slug")
-        or wanted
-        in (
-            normalise_name(graph.nodes[n].get("label", "")),
-            normalise_name(graph.nodes[n].get("label_en", "")),
-        )
-    )
-    if len(matches) == 1:
-        return matches[0]
-    what = kind or "organisation or cluster"
-    if len(matches) > 1:
-        options = ", ".join(graph.nodes[m]["slug"] for m in matches)
-        raise KgError([Problem(None, None, "name", f"{name!r} names more than one {what}: {options}")])
-    known = {graph.nodes[n]["slug"] for n in candidates} | {graph.nodes[n]["label"] for n in candidates}
-    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    raise KgError([Problem(None, None, "name", f"unknown {what} {name!r} in the network{hint}")])
+    entries = {
+        node: [
+            data.get("slug", ""),
+            data.get("label", ""),
+            data.get("label_en", ""),
+            *data.get("alt_labels", ()),
+        ]
+        for node, data in graph.nodes(data=True)
+        if kind is None or data.get("kind") == kind
+    }
+    return resolve(name, entries, what=kind or "organisation or cluster", field="name")
 
 
 @dataclass(frozen=True)
@@ -506,10 +498,19 @@ def _limited(paths: Iterable[list[str]], limit: int) -> Iterable[list[str]]:
 
 
 def _flat(graph: nx.Graph) -> nx.Graph:
-    """A copy whose attribute values are all text or numbers (GraphML and GEXF need that)."""
+    """A copy whose attribute values are all text or numbers (GraphML and GEXF need that).
+
+    Lists become text: IRIs and dates joined by spaces, alt labels (which hold spaces) by " | ".
+    """
     flat = nx.Graph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: " ".join(v) if isinstance(v, list) else v for k, v in data.items()})
+        flat.add_node(
+            node,
+            **{
+                k: (" | " if k == "alt_labels" else " ").join(v) if isinstance(v, list) else v
+                for k, v in data.items()
+            },
+        )
     for a, b, data in graph.edges(data=True):
         flat.add_edge(a, b, **{k: " ".join(v) if isinstance(v, list) else v for k, v in data.items()})
     return flat

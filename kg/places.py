@@ -9,12 +9,13 @@ about 0.1 s, once per process.
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from kg.names import suggest as suggest_name
 
 __all__ = ["Place", "comune", "provinces", "suggest"]
 
@@ -89,10 +90,15 @@ def comune(name: str) -> Place | None:
 
 
 def suggest(name: str) -> list[str]:
-    """Up to three comuni whose names are close to ``name``."""
+    """Up to three comuni whose names are close to ``name`` (see `kg.names.suggest`).
+
+    Examples
+    --------
+    >>> suggest("Sesto San Giovani")[0]
+    'Sesto San Giovanni'
+    """
     index = _index()
-    keys = difflib.get_close_matches(_key(name), list(index), n=3, cutoff=0.75)
-    return [index[k].name for k in keys]
+    return [index[k].name for k in suggest_name(_key(name), index, cutoff=0.75)]
 
 
 @functools.cache

@@ -24,7 +24,6 @@ follows from its name: ``cluster``, ``organisation``, ``person``, ``act`` and
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import urllib.error
@@ -38,6 +37,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
+from kg.names import did_you_mean, resolve, suggest
 from kg.tables import Cell, Named, render
 from kg.vocab import BASE, PREFIXES, expand, ontology_dir, queries_dir
 
@@ -167,9 +167,8 @@ def find(name_or_file: str, directory: Path | None = None) -> QueryFile:
     candidate = folder / f"{path.stem if path.suffix == '.rq' else name_or_file}.rq"
     if candidate.is_file():
         return _parse(candidate)
-    names = [q.stem for q in folder.glob("*.rq")]
-    close = difflib.get_close_matches(name_or_file, names, n=3, cutoff=0.5)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else "; see `kg query list`"
+    close = suggest(name_or_file, [q.stem for q in folder.glob("*.rq")], cutoff=0.5)
+    hint = did_you_mean(close) if close else "; see `kg query list`"
     raise KgError([Problem(None, None, "query", f"{name_or_file!r}: no such query or .rq file{hint}")])
 
 
@@ -436,12 +435,6 @@ def _from_json(value: dict[str, str] | None) -> Term | None:
 # --------------------------------------------------------------------------- parameters
 
 
-def _normal(text: str) -> str:
-    from kg.model import normalise_name  # only when a name must be matched by label
-
-    return normalise_name(text)
-
-
 def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNode:
     """The IRI a parameter value names: an IRI, an id (slug) or a label."""
     types = RESOURCE_KINDS.get(name, ())
@@ -482,28 +475,7 @@ def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNod
             names = candidates.setdefault(subject.value, set())
             if label is not None:
                 names.add(label.value)
-    if value in candidates:
-        return ox.NamedNode(value)
-    by_slug = [s for s in candidates if s.startswith(BASE) and s.rsplit("/", 1)[-1] == value]
-    if len(by_slug) == 1:
-        return ox.NamedNode(by_slug[0])
-    wanted = _normal(value)
-    by_label = sorted(
-        s for s, labels in candidates.items() if any(_normal(label) == wanted for label in labels)
-    )
-    if len(by_label) == 1:
-        return ox.NamedNode(by_label[0])
-    what = name if name != "resource" else "resource"
-    if len(by_label) > 1 or len(by_slug) > 1:
-        options = ", ".join(s.rsplit("/", 1)[-1] for s in (by_label or by_slug))
-        raise KgError(
-            [Problem(source, None, f"--param {name}", f"{value!r} names more than one {what}: {options}")]
-        )
-    slugs = {s.rsplit("/", 1)[-1]: s for s in candidates}
-    labels = {label: s for s, names in candidates.items() for label in names}
-    close = difflib.get_close_matches(value, [*slugs, *labels], n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    raise KgError([Problem(None, None, f"--param {name}", f"unknown {what} {value!r}{hint}")])
+    return ox.NamedNode(resolve(value, candidates, what=name, field=f"--param {name}"))
 
 
 def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, Term]:

@@ -136,7 +136,7 @@ def test_files_read_in_worker_processes_give_what_one_process_gives(
 ) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    import kg.model
+    import kg.model.load
 
     data = fixture_data(case, tmp_path)
 
@@ -149,7 +149,7 @@ def test_files_read_in_worker_processes_give_what_one_process_gives(
         return [(r.model_dump(), r.at) for kind in kinds for r in getattr(loaded, kind)]
 
     one_process = outcome()
-    monkeypatch.setattr(kg.model, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(kg.model.load, "PARALLEL_BYTES", 0)
     submitted: list[object] = []
     real_submit = ProcessPoolExecutor.submit
     monkeypatch.setattr(

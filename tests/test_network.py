@@ -139,6 +139,9 @@ def test_exports_read_back(real: nx.Graph, tmp_path: Path) -> None:
             )
         with (tmp_path / f"{name}-edges.csv").open() as stream:
             assert sum(1 for _ in csv.DictReader(stream)) == graph.number_of_edges()
+    back = nx.read_graphml(tmp_path / "two-mode.graphml")
+    polimi = iri("organisation", "politecnico-di-milano")
+    assert back.nodes[polimi]["alt_labels"] == "Milan Polytechnic | Politecnico | Politecnico Milano"
 
 
 def test_write_back_lets_sparql_rank(tmp_path: Path) -> None:
@@ -170,6 +173,34 @@ def test_network_commands(real_build: Path) -> None:
     assert bad.exit_code == 1 and "did you mean 'Politecnico di Milano'" in bad.stderr
     table = runner.invoke(cli.main, ["network", "summary", "--format", "csv", *base], catch_exceptions=False)
     assert table.output.splitlines()[0] == "graph,nodes,edges,density,components,largest component,max degree"
+
+
+def test_network_accepts_every_name_in_alt_labels(real: nx.Graph, real_build: Path) -> None:
+    """README: every name in alt_labels works everywhere, `kg network` included."""
+    polimi, lumson = iri("organisation", "politecnico-di-milano"), iri("organisation", "lumson")
+    assert "Milan Polytechnic" in real.nodes[polimi]["alt_labels"]  # neither its label nor its id
+    runner = CliRunner()
+    base = ["--build", str(real_build), "--format", "csv"]
+
+    def ego(name: str) -> str:
+        out = runner.invoke(
+            cli.main, ["network", "ego", name, "--graph", "two-mode", *base], catch_exceptions=False
+        )
+        assert out.exit_code == 0, out.stderr
+        return out.output
+
+    by_slug = ego("politecnico-di-milano")
+    assert iri("cluster", "cosmetica") in by_slug
+    assert ego("Milan Polytechnic") == by_slug
+    assert ego("MILAN  polytechnic") == by_slug
+    unimi = ego("universita STATALE di milano")  # an alt label without its accent, other case
+    assert unimi == ego("universita-degli-studi-di-milano") and unimi != by_slug
+    path = runner.invoke(
+        cli.main, ["network", "path", "Milan Polytechnic", "lumson SPA", *base], catch_exceptions=False
+    )
+    assert path.exit_code == 0, path.stderr
+    rows = list(csv.DictReader(path.output.splitlines()))
+    assert {polimi, lumson} <= {row["organisation"] for row in rows}
 
 
 def test_igraph_betweenness_matches_networkx() -> None:
