@@ -31,6 +31,7 @@ from kg.identifiers import check
 from kg.model.dates import PartialDate, _parse_end, parse_date
 from kg.model.yaml_lines import _line_of
 from kg.names import slugify
+from kg.vocab import ORGANISATION_TYPES as KINDS
 
 __all__ = [
     "ACT_TYPES",
@@ -61,20 +62,9 @@ __all__ = [
 # --------------------------------------------------------------------------- vocabularies
 # Closed lists: each value maps to one term of ontology/lkg.ttl (tests check it).
 
-ORGANISATION_TYPES = (
-    "organisation",
-    "university",
-    "company",
-    "research-centre",
-    "association",
-    "foundation",
-    "public-body",
-    "regional-government",
-    "local-authority",
-    "chamber-of-commerce",
-    "education-provider",
-)
-"""Kinds of organisation; ``organisation`` when no source says more."""
+ORGANISATION_TYPES = tuple(KINDS)
+"""Kinds of organisation (``type:``), defined with their classes, labels and colours in
+`kg.vocab.ORGANISATION_TYPES`; ``organisation`` when no source says more."""
 
 ID_SCHEMES = ("piva", "cf", "rea", "ror", "wikidata", "pic", "lei", "ateco", "eccp")
 """Identifier schemes an organisation may carry (kg.identifiers checks each)."""
