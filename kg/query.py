@@ -247,15 +247,22 @@ class Embedded(Engine):
         return Result(variables, rows)  # type: ignore[arg-type]
 
     def update(self, text: str, *, source: Path) -> tuple[int, int]:
-        """Apply a SPARQL Update to this store; (triples added, triples removed)."""
+        """What a SPARQL Update would change here: (triples added, triples removed).
+
+        The update runs on an in-memory copy, so this store (which may be a read-only
+        on-disk one) is left as it was: the build is made from data/, and a change
+        written here would be lost at the next build without a word.
+        """
         before = set(self.store)
+        scratch = ox.Store()
+        scratch.bulk_extend(before)
         try:
-            self.store.update(text, prefixes=PREFIXES)
+            scratch.update(text, prefixes=PREFIXES)
         except SyntaxError as error:
             raise KgError([_syntax_problem(source, str(error))]) from None
         except (RuntimeError, OSError, ValueError) as error:
             raise KgError([Problem(source, None, "query", f"the update failed: {error}")]) from None
-        after = set(self.store)
+        after = set(scratch)
         return len(after - before), len(before - after)
 
 

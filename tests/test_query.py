@@ -407,3 +407,24 @@ def test_persisted_store_gives_the_same_answers_and_follows_the_build(tmp_path: 
     again = load_store(build, persisted=True)  # a new file beside the build: the store is reloaded
     assert (build / "oxigraph" / "loaded-from").read_text() != stamp
     assert len(again) == len(disk) + 1
+
+
+def test_update_policy_lives_in_the_library(engine: Embedded, tmp_path: Path) -> None:
+    """kg.query.execute refuses an update unless allowed; allowed, the embedded store only counts."""
+    from kg.errors import KgError
+    from kg.query import execute, find
+
+    update = tmp_path / "drop.rq"
+    update.write_text("DELETE WHERE { ?m a org:Membership ; org:role ?r }\n")
+    query = find(str(update))
+    before = len(engine.store)
+    with pytest.raises(KgError) as refused:
+        execute(query, {}, engine)
+    (problem,) = refused.value.problems
+    assert problem.path == update and "SPARQL Update (DELETE)" in problem.message
+    with pytest.raises(KgError, match="an update takes no parameters"):
+        execute(query, {"cluster": "afil"}, engine, allow_update=True)
+    said = execute(query, {}, engine, allow_update=True)
+    memberships = len(rows_of(engine, "members-of-cluster", cluster="afil"))
+    assert said.startswith("0 triples would be added and ") and " 0 removed" not in said
+    assert len(engine.store) == before and memberships > 0
