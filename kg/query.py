@@ -499,17 +499,16 @@ def _resolve(engine: Engine, name: str, value: str, source: Path) -> ox.NamedNod
     )
     if len(by_label) == 1:
         return ox.NamedNode(by_label[0])
-    what = name if name != "resource" else "resource"
     if len(by_label) > 1 or len(by_slug) > 1:
         options = ", ".join(s.rsplit("/", 1)[-1] for s in (by_label or by_slug))
         raise KgError(
-            [Problem(source, None, f"--param {name}", f"{value!r} names more than one {what}: {options}")]
+            [Problem(source, None, f"--param {name}", f"{value!r} names more than one {name}: {options}")]
         )
     slugs = {s.rsplit("/", 1)[-1]: s for s in candidates}
     labels = {label: s for s, names in candidates.items() for label in names}
     close = difflib.get_close_matches(value, [*slugs, *labels], n=3, cutoff=0.6)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    raise KgError([Problem(None, None, f"--param {name}", f"unknown {what} {value!r}{hint}")])
+    raise KgError([Problem(None, None, f"--param {name}", f"unknown {name} {value!r}{hint}")])
 
 
 def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, Term]:
