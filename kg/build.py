@@ -275,11 +275,11 @@ def validate(data_dir: Path | str = DEFAULT_DATA, *, strict: bool = False) -> Bu
 def write_build(
     data_dir: Path | str = DEFAULT_DATA, out_dir: Path | str = DEFAULT_BUILD, *, strict: bool = False
 ) -> BuildReport:
-    """Validate ``data_dir``, convert it and write kg.ttl, kg.nt and kg.jsonld into ``out_dir``.
+    """Validate ``data_dir``, convert it and write kg.ttl, kg.nt, kg.jsonld and catalog.ttl into ``out_dir``.
 
     The shapes are checked in a second thread while the outputs are written to
     temporary files (Oxigraph answers the compiled shapes without holding the GIL);
-    the files are renamed into place only when the shapes pass.
+    the files are renamed into place only when the shapes and the catalogue record pass.
 
     Parameters
     ----------

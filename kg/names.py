@@ -30,8 +30,9 @@ def slugify(text: str) -> str:
     >>> slugify("Università degli Studi di Milano-Bicocca")
     'universita-degli-studi-di-milano-bicocca'
     """
-    # punctuation and symbols of any script (en dash, curly quote) separate words
-    spaced = "".join(" " if unicodedata.category(ch)[0] in "PZS" else ch for ch in text)
+    # punctuation and symbols of any script (en dash, curly quote) separate words; casefold, then
+    # upper, so that letters without an ASCII decomposition still find one ("ß" -> "SS", "ı" -> "I")
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PZS" else ch for ch in text.casefold().upper())
     ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 

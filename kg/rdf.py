@@ -637,7 +637,7 @@ def _source_documents(w: _Writer) -> None:
 
 
 def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:
-    """Every triple of the dataset, sorted, and the origin of each described resource.
+    """Every triple of the dataset, each once, and the origin of each described resource.
 
     Parameters
     ----------

@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kg.model import Cluster, Dataset, Organisation, normalise_name
+from kg.model import Dataset, Organisation, normalise_name
 
 __all__ = ["Suggestion", "render_suggestions", "suggest"]
 
@@ -68,15 +68,6 @@ class Suggestion:
     score: float
     evidence: list[str] = field(default_factory=list)
 
-    def decision(self) -> str:
-        """The YAML a curator adds to the first record to settle the pair."""
-        if self.kind == "part":
-            return f"part_of: {self.second}"
-        return (
-            f"same_as: [{{organisation: {self.second}, sources: [...]}}]   # or\n"
-            f"distinct_from: [{{organisation: {self.second}, note: ...}}]"
-        )
-
 
 def _words(name: str) -> list[str]:
     return [w for w in normalise_name(name).split() if w not in STOP]
@@ -92,12 +83,10 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in _words(name) if w not in LEGAL_FORMS)
 
 
-def _names(record: Organisation | Cluster) -> list[str]:
+def _names(record: Organisation) -> list[str]:
     names = [record.label, *record.alt_labels]
     if record.label_en:
         names.append(record.label_en)
-    if isinstance(record, Cluster) and record.acronym:
-        names.append(record.acronym)
     return names
 
 

@@ -1,6 +1,6 @@
 """Open the built graph for SPARQL: the embedded Oxigraph store over build/.
 
-kg.query, kg.network and kg.stats read the graph through this module only.
+kg.query, kg.network and kg.stats query the store that this module opens (`load_store`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ same files, byte for byte.
 Shape (close to the real graph): N organisations of every type, N/100 clusters of very
 uneven size (Zipf), most organisations in one cluster and a few in many, roles and
 dates of every precision, a person with a post for every tenth organisation, an act per
-hundred organisations, one source page per twenty records.
+hundred organisations, one source page per twenty organisations.
 """
 
 from __future__ import annotations

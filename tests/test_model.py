@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -117,17 +118,39 @@ def test_date_text_round_trips_at_its_precision(date: object, precision: str) ->
     full = str(date)
     text = {"year": full[:4], "month": full[:7], "day": full}[precision]
     if int(text[:4]) < 1000:
+        with pytest.raises(ValueError, match="the year must have four digits"):
+            parse_date(text)
         return
     parsed = parse_date(text)
     assert str(parsed) == text
     assert parsed.precision == precision
 
 
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
 @given(st.text(min_size=1, max_size=40))
 def test_slugify_gives_valid_ids_and_names_normalise_alike(text: str) -> None:
     slug = slugify(text)
     assert slug == "" or all(part.isalnum() and part.isascii() for part in slug.split("-"))
-    assert normalise_name(text.upper()) == normalise_name(text.lower()) or not text.isascii()
+    name = normalise_name(text)
+    assert normalise_name(text.upper()) == name == normalise_name(text.lower()), "case matters"
+    assert normalise_name(_unaccented(text)) == name, "accents matter"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "slug"),
+    [
+        ("Großmann GmbH", "GROSSMANN GMBH", "grossmann-gmbh"),
+        ("Iğdır", "IĞDIR", "igdir"),
+        ("Università degli Studi di Milano–Bicocca", "UNIVERSITA DEGLI STUDI DI MILANO BICOCCA", None),
+    ],
+)
+def test_names_that_differ_in_case_or_accents_normalise_alike(one: str, other: str, slug: str | None) -> None:
+    assert normalise_name(one) == normalise_name(other)
+    if slug is not None:
+        assert slugify(one) == slug
 
 
 @pytest.mark.parametrize("case", ["good", "invalid_yaml", "unknown_org", "duplicate_key"])

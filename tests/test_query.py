@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from kg import cli
 from kg.errors import KgError
+from kg.model import load_data, slugify
 from kg.query import Embedded, QueryFile, Remote, Result, find, inline_values, labels_for, library, run
 from kg.store import load_store, push
 from kg.vocab import LKG_NS, iri
@@ -97,9 +98,28 @@ def test_cluster_pairs_by_shared_members(engine: Embedded) -> None:
 
 
 def test_companies_per_city(engine: Embedded) -> None:
+    # the expected answer, read from data/: companies with a seat and an undisputed cluster membership
+    data = load_data(ROOT / "data")
+    companies = {o.id: o for o in data.organisations if o.type == "company" and o.city}
+    seated: dict[str, set[str]] = {}
+    for cluster in data.clusters:
+        for member in cluster.members:
+            if member.organisation in companies and not member.disputed_by:
+                city = companies[member.organisation].city or ""
+                seated.setdefault(iri("place", slugify(city)), set()).add(member.organisation)
+    agusta = companies["agustawestland"]
+    assert agusta.city == "Samarate"
+    assert any(
+        m.organisation == "agustawestland" for m in next(c for c in data.clusters if c.id == "lac").members
+    )
+    assert len(seated) >= 5, "the data seats cluster companies in several comuni"
+
     rows = rows_of(engine, "companies-per-city")
-    assert rows and all(int(r["companies"]) >= 1 for r in rows)
-    assert any("Lombardia Aerospace" not in r["which"] and r["which"] for r in rows)
+    got = {r["city"]: (int(r["companies"]), set(r["which"].split("; "))) for r in rows}
+    assert got == {city: (len(ids), {companies[i].label for i in ids}) for city, ids in seated.items()}
+    assert "AgustaWestland" in got[iri("place", "samarate")][1]
+    counts = [int(r["companies"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_acts_of_cluster_by_date(engine: Embedded) -> None:
@@ -144,13 +164,31 @@ def test_audit_lists_acts_without_a_date(engine: Embedded) -> None:
 
 
 def test_members_at_date_on_real_data(engine: Embedded) -> None:
-    rows = rows_of(engine, "members-at-date", cluster="cosmetica", date="2026-01-01")
-    lumson = next(r for r in rows if r["member"] == iri("organisation", "lumson"))
-    assert (lumson["status"], lumson["reason"]) == ("uncertain", "end unknown")
-    assert not rows_of(engine, "members-at-date", cluster="cosmetica", date="2025-01-01") or all(
-        r["member"] != iri("organisation", "lumson") or r["start"] == ""
-        for r in rows_of(engine, "members-at-date", cluster="cosmetica", date="2025-01-01")
-    )
+    # the expected answer, read from data/: the cosmetics cluster was founded on 2025-12-15
+    cosmetica = next(c for c in load_data(ROOT / "data").clusters if c.id == "cosmetica")
+    claims = [m for m in cosmetica.members if not m.disputed_by]
+    assert all(m.end is None for m in claims), "the expectations below assume no membership has ended"
+    founders = [m for m in claims if m.start is not None]
+    assert founders and {str(m.start) for m in founders} == {"2025-12-15"}
+    undated = [
+        (iri("organisation", m.organisation), "", "uncertain", "no start date")
+        for m in claims
+        if m.start is None
+    ]
+    assert undated
+
+    def seen(day: str) -> list[tuple[str, str, str, str]]:
+        rows = rows_of(engine, "members-at-date", cluster="cosmetica", date=day)
+        return sorted((r["member"], r["start"], r["status"], r["reason"]) for r in rows)
+
+    # before the founding: only the memberships without a start date, none of the founders
+    assert seen("2025-01-01") == sorted(undated)
+    # after it: the founders too, each with an unknown end
+    dated = [
+        (iri("organisation", m.organisation), "2025-12-15", "uncertain", "end unknown") for m in founders
+    ]
+    assert seen("2026-01-01") == sorted([*undated, *dated])
+    assert (iri("organisation", "lumson"), "2025-12-15", "uncertain", "end unknown") in dated
 
 
 @pytest.mark.parametrize(
