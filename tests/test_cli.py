@@ -56,7 +56,7 @@ def test_validate_writes_nothing(tmp_path: Path) -> None:
 def test_usage_error_exits_2() -> None:
     result = CliRunner().invoke(cli.main, ["build", "--no-such-option"])
     assert result.exit_code == 2
-    assert "No such option: --no-such-option" in result.stderr and "Traceback" not in result.stderr
+    assert "No such option '--no-such-option'" in result.stderr and "Traceback" not in result.stderr
 
 
 def _commands(
