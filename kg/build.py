@@ -10,12 +10,11 @@ were.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.catalog import catalog_triples, check_catalog
 from kg.errors import KgError, Problem
+from kg.files import atomic_open, temp_pattern
 from kg.model import Dataset, load_data, problem_at
 from kg.rdf import Origin, to_triples
 from kg.runtime import Progress, paused_gc
@@ -305,59 +305,50 @@ def write_build(
         ntriples, triples, origins, data = _convert(Path(data_dir), progress)
         progress.stage(_STAGES[3])
         created = not out.exists()
-        out.mkdir(parents=True, exist_ok=True)
-        for name in (*OUTPUTS, CATALOG_FILE):  # left by a build that was killed before it could clean up
-            for stale in out.glob(f".{name}.*.tmp"):
-                stale.unlink(missing_ok=True)
-        staged: list[tuple[Path, Path]] = []
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                checking = pool.submit(check_shapes, triples, origins, ntriples=ntriples)
-                try:
-                    _stage(ntriples, out, staged)
-                finally:
-                    violations, warnings = checking.result()
-            _verdict(violations, warnings, strict)
-            sizes = {final.name: temp.stat().st_size for temp, final in staged}
-            counts = _count_types(ntriples)
-            record = serialize(catalog_triples(data, len(triples), counts, sizes), ox.RdfFormat.TURTLE)
-            check_catalog(record)
-            _write_temp(out, CATALOG_FILE, record, staged)
-            for temp, final in staged:  # only renames remain: each one is atomic
-                os.replace(temp, final)
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise KgError([Problem(out, None, "-", f"cannot make the folder: {error.strerror}")]) from None
+        for name in (*OUTPUTS, CATALOG_FILE):  # left by a build that was killed before it could clean up
+            for stale in out.glob(temp_pattern(name)):
+                stale.unlink(missing_ok=True)
+        sizes: dict[str, int] = {}
+        try:
+            # Each output goes to a temporary file; leaving the stack renames them all into
+            # place, and an error before that (a failed check) removes them instead.
+            with ExitStack() as staged:
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    checking = pool.submit(check_shapes, triples, origins, ntriples=ntriples)
+                    try:
+                        _stage(ntriples, out, staged, sizes)
+                    finally:
+                        violations, warnings = checking.result()
+                _verdict(violations, warnings, strict)
+                counts = _count_types(ntriples)
+                record = serialize(catalog_triples(data, len(triples), counts, sizes), ox.RdfFormat.TURTLE)
+                check_catalog(record)
+                _write_temp(out, CATALOG_FILE, record, staged, sizes)
             for derived in EXTRAS:  # computed from the previous build
                 (out / derived).unlink(missing_ok=True)
         finally:
-            for temp, _ in staged:
-                temp.unlink(missing_ok=True)
             if created and not any(out.iterdir()):
                 out.rmdir()  # a failed first build leaves no empty directory behind
-    return BuildReport(len(triples), counts, [final for _, final in staged], warnings)
+    return BuildReport(len(triples), counts, [out / name for name in sizes], warnings)
 
 
-def _stage(ntriples: bytes, out: Path, staged: list[tuple[Path, Path]]) -> None:
-    """Write every output to a temporary file in ``out``, appending (temporary, final) to ``staged``."""
+def _stage(ntriples: bytes, out: Path, staged: ExitStack, sizes: dict[str, int]) -> None:
+    """Write every output to a temporary file in ``out``, renamed into place when ``staged`` closes."""
     for name, fmt in OUTPUTS.items():
         if fmt is ox.RdfFormat.N_TRIPLES:
-            _write_temp(out, name, ntriples, staged)
+            _write_temp(out, name, ntriples, staged, sizes)
         else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
-            _write_temp(out, name, serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt), staged)
+            content = serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt)
+            _write_temp(out, name, content, staged, sizes)
 
 
-def _write_temp(out: Path, name: str, content: bytes, staged: list[tuple[Path, Path]]) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-    staged.append((Path(temp_name), out / name))
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.chmod(temp_name, 0o666 & ~_umask())
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _write_temp(out: Path, name: str, content: bytes, staged: ExitStack, sizes: dict[str, int]) -> None:
+    staged.enter_context(atomic_open(out / name, "wb")).write(content)
+    sizes[name] = len(content)
 
 
 def serialize(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:

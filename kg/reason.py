@@ -283,12 +283,7 @@ def _origins(data_dir: Path | str | None) -> dict[str, Origin]:
 
 def write_inferred(result: Reasoning, build_dir: Path | str) -> Path:
     """Save the inferred triples as BUILD/inferred.ttl, which queries load with the build."""
-    import os
-
     from kg.build import serialize
+    from kg.files import atomic_write
 
-    target = Path(build_dir) / "inferred.ttl"
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_bytes(serialize(result.inferred, ox.RdfFormat.TURTLE))
-    os.replace(temp, target)
-    return target
+    return atomic_write(Path(build_dir) / "inferred.ttl", serialize(result.inferred, ox.RdfFormat.TURTLE))
