@@ -155,11 +155,11 @@ def check_shapes(
 
 
 def _sparql_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, bool]]:
-    from kg.shapes import compile_shapes, run_shapes
+    from kg.shapes import compile_shapes, read_turtle, run_shapes
 
     store = ox.Store()
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)  # Oxigraph's parser: faster than Python terms
-    ontology = list(ox.parse(path=str(ontology_dir() / "lkg.ttl"), format=ox.RdfFormat.TURTLE))
+    ontology = read_turtle(ontology_dir() / "lkg.ttl")
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object) for t in ontology
     )  # the roles, typed org:Role
@@ -171,19 +171,28 @@ def _sparql_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, b
 def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, bool]]:
     import pyshacl  # heavy: imported only when shapes are checked this way
     import rdflib
+    from pyshacl.errors import ReportableRuntimeError
+
+    from kg.shapes import read_turtle
 
     data = rdflib.Graph()
     for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
         # Oxigraph parses, rdflib only receives terms: rdflib's N-Triples reader is
         # quadratic in the length of a line (a 2 MB label took 12 s).
         data.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-    ontology = rdflib.Graph().parse(ontology_dir() / "lkg.ttl", format="turtle")
-    shapes_graph = rdflib.Graph().parse(path, format="turtle")
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
-    )
+    ontology, shapes_graph = rdflib.Graph(), rdflib.Graph()
+    for graph, source in ((ontology, ontology_dir() / "lkg.ttl"), (shapes_graph, path)):
+        for triple in read_turtle(source):  # a syntax error: a KgError at its line
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    try:
+        _, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
+        )
+    except ReportableRuntimeError as error:  # a shape pySHACL cannot load
+        raise KgError([Problem(path, None, "-", f"pySHACL cannot use the shapes: {error.message}")]) from None
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    assert isinstance(report, rdflib.Graph)
+    if not isinstance(report, rdflib.Graph):
+        raise TypeError(f"pySHACL returned a {type(report).__name__}, not its report graph")
     findings = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
         source_shape = report.value(result, sh.sourceShape)
@@ -207,7 +216,8 @@ def _to_rdflib(term: object) -> rdflib.term.Node:
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
-    assert isinstance(term, ox.Literal)
+    if not isinstance(term, ox.Literal):  # an RDF-star quoted triple: our graph makes none
+        raise TypeError(f"not a plain RDF term: {term}")
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":

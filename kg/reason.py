@@ -61,10 +61,23 @@ def _v(term: object) -> str:
 
 
 def _java() -> str:
-    java = shutil.which("java")
+    """The Java program owlready2 will run (``owlready2.JAVA_EXE``, ``java`` on the PATH by default)."""
+    import owlready2
+
+    java = shutil.which(owlready2.JAVA_EXE)
     if java is None:
+        named = (
+            "" if owlready2.JAVA_EXE == "java" else f" (owlready2.JAVA_EXE {owlready2.JAVA_EXE!r} is missing)"
+        )
         raise KgError(
-            [Problem(None, None, "java", "HermiT needs Java 17: apt-get install openjdk-17-jre-headless")]
+            [
+                Problem(
+                    None,
+                    None,
+                    "java",
+                    f"HermiT needs Java 17: apt-get install openjdk-17-jre-headless{named}",
+                )
+            ]
         )
     return java
 
@@ -101,7 +114,7 @@ def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_
 
     import owlready2
 
-    _java()
+    _java()  # after the import: owlready2 sets JAVA_EXE when it loads
     source = Path(build_dir) / "kg.nt"
     if not source.is_file():
         raise KgError([Problem(source, None, "-", "no build here; run `kg build` first")])
@@ -122,6 +135,11 @@ def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_
         except owlready2.OwlReadyInconsistentOntologyError:
             problems = explain(data, ontology, data_dir)
             return Reasoning(False, problems=problems, seconds=time.perf_counter() - start)
+        except (owlready2.OwlReadyJavaError, OSError) as error:  # Java started but failed, or vanished
+            text = str(error).removeprefix("Java error message is:")  # owlready2's heading
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            message = lines[-1] if lines else type(error).__name__
+            raise KgError([Problem(None, None, "java", f"HermiT failed in Java: {message}")]) from None
         seconds = time.perf_counter() - start
         unsatisfiable = sorted(
             str(c.iri) for c in world.inconsistent_classes() if str(c.iri) != OWL + "Nothing"
@@ -243,7 +261,11 @@ def explain(
                     f" of '{_label(data, _v(t.object))}', whose members are organisations",
                 )
             )
-    origins = _origins(data_dir)
+    unread: list[Problem] = []
+    try:
+        origins = _origins(data_dir)
+    except KgError as error:  # the data changed since the build: its own problems, at their lines
+        origins, unread = {}, error.problems
     problems = []
     for subject, message in found:
         origin = origins.get(subject)
@@ -264,20 +286,23 @@ def explain(
                 " (two disjoint types, a person as a member) shows in the data",
             )
         )
-    return problems
+    return problems + unread
 
 
 def _origins(data_dir: Path | str | None) -> dict[str, Origin]:
-    """Where each resource was curated, when the data directory is at hand and valid."""
+    """Where each resource was curated, when the data directory is at hand.
+
+    Raises
+    ------
+    KgError
+        With the data's problems, when the data directory no longer loads.
+    """
     if data_dir is None or not Path(data_dir).is_dir():
         return {}
     from kg.model import load_data
     from kg.rdf import to_triples
 
-    try:
-        _, origins = to_triples(load_data(data_dir))
-    except KgError:
-        return {}
+    _, origins = to_triples(load_data(data_dir))
     return dict(origins)
 
 

@@ -64,7 +64,8 @@ def select(store: ox.Store, query: str) -> list[Row]:
     ['AFIL']
     """
     solutions = store.query(query, prefixes=PREFIXES)
-    assert isinstance(solutions, ox.QuerySolutions), "select() runs SELECT queries"
+    if not isinstance(solutions, ox.QuerySolutions):  # a caller's mistake, never the user's input
+        raise TypeError(f"select() runs SELECT queries, not one that gives {type(solutions).__name__}")
     names = [v.value for v in solutions.variables]
     return [{name: solution[name] for name in names} for solution in solutions]
 
