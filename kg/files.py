@@ -44,6 +44,8 @@ def _umask() -> int:
 def _cannot(target: Path, error: OSError) -> KgError:
     """The error of a write that the system refused, naming the target and the reason."""
     reason = error.strerror or type(error).__name__
+    if isinstance(error, FileExistsError):  # from mkdir: a file where a folder of the path should be
+        reason = "Not a directory"
     if error.filename and Path(os.fsdecode(error.filename)).parent != target.parent:
         reason += f" ({os.fsdecode(error.filename)})"  # the folder above, not the file itself
     return KgError([Problem(target, None, "-", f"cannot write the file: {reason}")])

@@ -539,8 +539,7 @@ def export(two: nx.Graph, out_dir: object) -> list[object]:
 
     from kg.files import atomic_open
 
-    folder = Path(str(out_dir))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(str(out_dir))  # created by the first write
     graphs = {
         "two-mode": two,
         "organisations": organisation_projection(two),

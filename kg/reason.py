@@ -90,7 +90,9 @@ def _view(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 
 def _ontology_triples() -> list[ox.Triple]:
-    return list(ox.parse(path=str(ontology_dir() / "lkg.ttl"), format=ox.RdfFormat.TURTLE))
+    from kg.shapes import read_turtle
+
+    return read_turtle(ontology_dir() / "lkg.ttl")
 
 
 def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_mb: int = 2000) -> Reasoning:
@@ -118,7 +120,12 @@ def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_
     source = Path(build_dir) / "kg.nt"
     if not source.is_file():
         raise KgError([Problem(source, None, "-", "no build here; run `kg build` first")])
-    data = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
+    try:
+        data = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as error:
+        from kg.store import damaged
+
+        raise KgError([damaged(source, error, ox.RdfFormat.N_TRIPLES)]) from None
     ontology = _ontology_triples()
     owlready2.reasoning.JAVA_MEMORY = memory_mb
     world = owlready2.World()

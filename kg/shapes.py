@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, Problem
+from kg.errors import KgError, Problem, syntax_problem
 
 __all__ = ["Finding", "compile_shapes", "read_turtle", "run_shapes"]
 
@@ -122,10 +122,7 @@ def read_turtle(path: Path) -> list[ox.Triple]:
     try:
         return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except SyntaxError as error:
-        message = re.sub(
-            r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", error.msg
-        )
-        raise KgError([Problem(path, error.lineno, "-", f"invalid Turtle: {message}")]) from None
+        raise KgError([syntax_problem(path, error, "invalid Turtle")]) from None
     except OSError as error:
         raise KgError([Problem(path, None, "-", f"cannot read the file: {error.strerror}")]) from None
 

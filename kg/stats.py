@@ -307,7 +307,10 @@ def write_coverage(report: Coverage, path: Path) -> None:
     KgError
         When the file lacks the markers.
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise KgError([Problem(path, None, "-", f"cannot read the file: {error}")]) from None
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(text):
         raise KgError([Problem(path, None, "-", f"add the lines {BEGIN} and {END} where the figures go")])

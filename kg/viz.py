@@ -511,7 +511,11 @@ def _png(svg: str, target: Path, *, width: int = 1600, height: int = 1000) -> No
             f"--screenshot={shot}",
             page.as_uri(),
         ]
-        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            why = "no image after 120 s" if isinstance(error, subprocess.TimeoutExpired) else str(error)
+            raise KgError([Problem(None, None, "--format png", f"Chromium could not run: {why}")]) from None
         if done.returncode != 0 or not shot.is_file():
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no image"]
             raise KgError(
