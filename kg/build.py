@@ -169,6 +169,8 @@ def _sparql_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, b
 
 
 def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, bool]]:
+    import logging
+
     import pyshacl  # heavy: imported only when shapes are checked this way
     import rdflib
     from pyshacl.errors import ReportableRuntimeError
@@ -184,12 +186,14 @@ def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, 
     for graph, source in ((ontology, ontology_dir() / "lkg.ttl"), (shapes_graph, path)):
         for triple in read_turtle(source):  # a syntax error: a KgError at its line
             graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    logging.getLogger("pyshacl-validate").disabled = True  # it prints load errors; they come back as KgError
     try:
         _, report, _ = pyshacl.validate(
             data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
         )
     except ReportableRuntimeError as error:  # a shape pySHACL cannot load
-        raise KgError([Problem(path, None, "-", f"pySHACL cannot use the shapes: {error.message}")]) from None
+        why = (str(error).splitlines() or ["no reason given"])[0]
+        raise KgError([Problem(path, None, "-", f"pySHACL cannot use the shapes: {why}")]) from None
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     if not isinstance(report, rdflib.Graph):
         raise TypeError(f"pySHACL returned a {type(report).__name__}, not its report graph")
