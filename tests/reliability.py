@@ -730,10 +730,7 @@ def _with_ontology(ontology: Path) -> Callable[[], None]:
 
 
 def broken_shapes(examples: int, folder: Path) -> Tally:
-    import kg.build
-    import kg.catalog
-    import kg.reason
-    import kg.store
+    import kg.build  # and with it every module that reads the ontology folder for a build
     from kg.build import validate
     from kg.vocab import ontology_dir
 
