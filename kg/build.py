@@ -10,12 +10,11 @@ were.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.catalog import catalog_triples, check_catalog
 from kg.errors import KgError, Problem
+from kg.files import atomic_open, temp_pattern
 from kg.model import Dataset, load_data, problem_at
 from kg.rdf import Origin, to_triples
 from kg.runtime import Progress, paused_gc
@@ -155,11 +155,11 @@ def check_shapes(
 
 
 def _sparql_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, bool]]:
-    from kg.shapes import compile_shapes, run_shapes
+    from kg.shapes import compile_shapes, read_turtle, run_shapes
 
     store = ox.Store()
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)  # Oxigraph's parser: faster than Python terms
-    ontology = list(ox.parse(path=str(ontology_dir() / "lkg.ttl"), format=ox.RdfFormat.TURTLE))
+    ontology = read_turtle(ontology_dir() / "lkg.ttl")
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object) for t in ontology
     )  # the roles, typed org:Role
@@ -169,21 +169,34 @@ def _sparql_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, b
 
 
 def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, bool]]:
+    import logging
+
     import pyshacl  # heavy: imported only when shapes are checked this way
     import rdflib
+    from pyshacl.errors import ReportableRuntimeError
+
+    from kg.shapes import read_turtle
 
     data = rdflib.Graph()
     for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
         # Oxigraph parses, rdflib only receives terms: rdflib's N-Triples reader is
         # quadratic in the length of a line (a 2 MB label took 12 s).
         data.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-    ontology = rdflib.Graph().parse(ontology_dir() / "lkg.ttl", format="turtle")
-    shapes_graph = rdflib.Graph().parse(path, format="turtle")
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
-    )
+    ontology, shapes_graph = rdflib.Graph(), rdflib.Graph()
+    for graph, source in ((ontology, ontology_dir() / "lkg.ttl"), (shapes_graph, path)):
+        for triple in read_turtle(source):  # a syntax error: a KgError at its line
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    logging.getLogger("pyshacl-validate").disabled = True  # it prints load errors; they come back as KgError
+    try:
+        _, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes_graph, ont_graph=ontology, inference="none", abort_on_first=False
+        )
+    except ReportableRuntimeError as error:  # a shape pySHACL cannot load
+        why = (str(error).splitlines() or ["no reason given"])[0]
+        raise KgError([Problem(path, None, "-", f"pySHACL cannot use the shapes: {why}")]) from None
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    assert isinstance(report, rdflib.Graph)
+    if not isinstance(report, rdflib.Graph):
+        raise TypeError(f"pySHACL returned a {type(report).__name__}, not its report graph")
     findings = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
         source_shape = report.value(result, sh.sourceShape)
@@ -207,7 +220,8 @@ def _to_rdflib(term: object) -> rdflib.term.Node:
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
-    assert isinstance(term, ox.Literal)
+    if not isinstance(term, ox.Literal):  # an RDF-star quoted triple: our graph makes none
+        raise TypeError(f"not a plain RDF term: {term}")
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
@@ -305,59 +319,50 @@ def write_build(
         ntriples, triples, origins, data = _convert(Path(data_dir), progress)
         progress.stage(_STAGES[3])
         created = not out.exists()
-        out.mkdir(parents=True, exist_ok=True)
-        for name in (*OUTPUTS, CATALOG_FILE):  # left by a build that was killed before it could clean up
-            for stale in out.glob(f".{name}.*.tmp"):
-                stale.unlink(missing_ok=True)
-        staged: list[tuple[Path, Path]] = []
         try:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                checking = pool.submit(check_shapes, triples, origins, ntriples=ntriples)
-                try:
-                    _stage(ntriples, out, staged)
-                finally:
-                    violations, warnings = checking.result()
-            _verdict(violations, warnings, strict)
-            sizes = {final.name: temp.stat().st_size for temp, final in staged}
-            counts = _count_types(ntriples)
-            record = serialize(catalog_triples(data, len(triples), counts, sizes), ox.RdfFormat.TURTLE)
-            check_catalog(record)
-            _write_temp(out, CATALOG_FILE, record, staged)
-            for temp, final in staged:  # only renames remain: each one is atomic
-                os.replace(temp, final)
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise KgError([Problem(out, None, "-", f"cannot make the folder: {error.strerror}")]) from None
+        for name in (*OUTPUTS, CATALOG_FILE):  # left by a build that was killed before it could clean up
+            for stale in out.glob(temp_pattern(name)):
+                stale.unlink(missing_ok=True)
+        sizes: dict[str, int] = {}
+        try:
+            # Each output goes to a temporary file; leaving the stack renames them all into
+            # place, and an error before that (a failed check) removes them instead.
+            with ExitStack() as staged:
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    checking = pool.submit(check_shapes, triples, origins, ntriples=ntriples)
+                    try:
+                        _stage(ntriples, out, staged, sizes)
+                    finally:
+                        violations, warnings = checking.result()
+                _verdict(violations, warnings, strict)
+                counts = _count_types(ntriples)
+                record = serialize(catalog_triples(data, len(triples), counts, sizes), ox.RdfFormat.TURTLE)
+                check_catalog(record)
+                _write_temp(out, CATALOG_FILE, record, staged, sizes)
             for derived in EXTRAS:  # computed from the previous build
                 (out / derived).unlink(missing_ok=True)
         finally:
-            for temp, _ in staged:
-                temp.unlink(missing_ok=True)
             if created and not any(out.iterdir()):
                 out.rmdir()  # a failed first build leaves no empty directory behind
-    return BuildReport(len(triples), counts, [final for _, final in staged], warnings)
+    return BuildReport(len(triples), counts, [out / name for name in sizes], warnings)
 
 
-def _stage(ntriples: bytes, out: Path, staged: list[tuple[Path, Path]]) -> None:
-    """Write every output to a temporary file in ``out``, appending (temporary, final) to ``staged``."""
+def _stage(ntriples: bytes, out: Path, staged: ExitStack, sizes: dict[str, int]) -> None:
+    """Write every output to a temporary file in ``out``, renamed into place when ``staged`` closes."""
     for name, fmt in OUTPUTS.items():
         if fmt is ox.RdfFormat.N_TRIPLES:
-            _write_temp(out, name, ntriples, staged)
+            _write_temp(out, name, ntriples, staged, sizes)
         else:  # streamed from the sorted N-Triples: sorted output, no list of a million terms
-            _write_temp(out, name, serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt), staged)
+            content = serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), fmt)
+            _write_temp(out, name, content, staged, sizes)
 
 
-def _write_temp(out: Path, name: str, content: bytes, staged: list[tuple[Path, Path]]) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-    staged.append((Path(temp_name), out / name))
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.chmod(temp_name, 0o666 & ~_umask())
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _write_temp(out: Path, name: str, content: bytes, staged: ExitStack, sizes: dict[str, int]) -> None:
+    staged.enter_context(atomic_open(out / name, "wb")).write(content)
+    sizes[name] = len(content)
 
 
 def serialize(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:

@@ -167,12 +167,24 @@ def catalog_triples(
 
 def check_catalog(turtle: bytes) -> None:
     """Check the record against ontology/catalog-shapes.ttl (pySHACL); `KgError` on a violation."""
+    import logging
+
     import pyshacl
     import rdflib
+    from pyshacl.errors import ReportableRuntimeError
+
+    from kg.shapes import read_turtle
 
     graph = rdflib.Graph().parse(data=turtle, format="turtle")
-    shapes = rdflib.Graph().parse(ontology_dir() / "catalog-shapes.ttl", format="turtle")
-    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    path = ontology_dir() / "catalog-shapes.ttl"
+    read_turtle(path)  # a syntax error: a KgError at its line, before rdflib's traceback could escape
+    shapes = rdflib.Graph().parse(path, format="turtle")
+    logging.getLogger("pyshacl-validate").disabled = True  # it prints load errors; they come back as KgError
+    try:
+        conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    except ReportableRuntimeError as error:  # a shape pySHACL cannot load
+        why = (str(error).splitlines() or ["no reason given"])[0]
+        raise KgError([Problem(path, None, "-", f"pySHACL cannot use the shapes: {why}")]) from None
     if not conforms:
         raise KgError(
             [Problem(Path("catalog.ttl"), None, "-", f"the catalogue record breaks a shape: {text}")]

@@ -6,10 +6,11 @@ only `kg.cli` prints them (one line each) and chooses the exit code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KgError", "Problem"]
+__all__ = ["KgError", "Problem", "syntax_problem"]
 
 
 @dataclass(frozen=True, order=True)
@@ -48,3 +49,18 @@ class KgError(Exception):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
         self.headline = headline
+
+
+def syntax_problem(path: Path, error: SyntaxError, what: str) -> Problem:
+    """A parser's `SyntaxError` (Oxigraph's carry the line) as a problem at that line.
+
+    Examples
+    --------
+    >>> error = SyntaxError("Parser error at line 3 column 7: unexpected end of file")
+    >>> error.lineno = 3
+    >>> print(syntax_problem(Path("shapes.ttl"), error, "invalid Turtle"))
+    shapes.ttl:3: -: invalid Turtle: unexpected end of file
+    """
+    text = error.msg or str(error)
+    message = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", text)
+    return Problem(path, error.lineno, "-", f"{what}: {message}")

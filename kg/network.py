@@ -530,11 +530,11 @@ def export(two: nx.Graph, out_dir: object) -> list[object]:
         The files written.
     """
     import csv
-    import os
     from pathlib import Path
 
-    folder = Path(str(out_dir))
-    folder.mkdir(parents=True, exist_ok=True)
+    from kg.files import atomic_open
+
+    folder = Path(str(out_dir))  # created by the first write
     graphs = {
         "two-mode": two,
         "organisations": organisation_projection(two),
@@ -545,14 +545,12 @@ def export(two: nx.Graph, out_dir: object) -> list[object]:
         flat = _flat(graph)
         for suffix, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
             path = folder / f"{name}.{suffix}"
-            temp = path.with_name(f".{path.name}.tmp")
-            writer(flat, temp)
-            os.replace(temp, path)
+            with atomic_open(path, "wb") as binary:
+                writer(flat, binary)
             written.append(path)
         path = folder / f"{name}-edges.csv"
-        temp = path.with_name(f".{path.name}.tmp")
         keys = sorted({k for _, _, d in flat.edges(data=True) for k in d})
-        with temp.open("w", newline="", encoding="utf-8") as stream:
+        with atomic_open(path, "w", newline="") as stream:
             table = csv.writer(stream)
             table.writerow(["source", "source_label", "target", "target_label", *keys])
             for a, b, data in sorted(flat.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
@@ -565,7 +563,6 @@ def export(two: nx.Graph, out_dir: object) -> list[object]:
                         *(data.get(k, "") for k in keys),
                     ]
                 )
-        os.replace(temp, path)
         written.append(path)
     return written
 
@@ -582,9 +579,7 @@ def write_metrics(two: nx.Graph, path: object, *, day: str) -> int:
     int
         The number of triples written.
     """
-    import os
-    from pathlib import Path
-
+    from kg.files import atomic_write
     from kg.vocab import PREFIXES, iri
 
     projection = organisation_projection(two)
@@ -633,10 +628,6 @@ def write_metrics(two: nx.Graph, path: object, *, day: str) -> int:
                 subject, term("partnerClusterCount"), ox.Literal(str(clusters.degree(node)), datatype=integer)
             )
         )
-    target = Path(str(path))
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_bytes(
-        ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    )
-    os.replace(temp, target)
+    turtle = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    atomic_write(str(path), turtle or b"")
     return len(triples)

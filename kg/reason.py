@@ -94,10 +94,23 @@ def _v(term: object) -> str:
 
 
 def _java() -> str:
-    java = shutil.which("java")
+    """The Java program owlready2 will run (``owlready2.JAVA_EXE``, ``java`` on the PATH by default)."""
+    import owlready2
+
+    java = shutil.which(owlready2.JAVA_EXE)
     if java is None:
+        named = (
+            "" if owlready2.JAVA_EXE == "java" else f" (owlready2.JAVA_EXE {owlready2.JAVA_EXE!r} is missing)"
+        )
         raise KgError(
-            [Problem(None, None, "java", "HermiT needs Java 17: apt-get install openjdk-17-jre-headless")]
+            [
+                Problem(
+                    None,
+                    None,
+                    "java",
+                    f"HermiT needs Java 17: apt-get install openjdk-17-jre-headless{named}",
+                )
+            ]
         )
     return java
 
@@ -110,7 +123,9 @@ def _view(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
 
 
 def _ontology_triples() -> list[ox.Triple]:
-    return list(ox.parse(path=str(ontology_dir() / "lkg.ttl"), format=ox.RdfFormat.TURTLE))
+    from kg.shapes import read_turtle
+
+    return read_turtle(ontology_dir() / "lkg.ttl")
 
 
 def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_mb: int = 2000) -> Reasoning:
@@ -134,11 +149,16 @@ def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_
 
     import owlready2
 
-    _java()
+    _java()  # after the import: owlready2 sets JAVA_EXE when it loads
     source = Path(build_dir) / "kg.nt"
     if not source.is_file():
         raise KgError([Problem(source, None, "-", "no build here; run `kg build` first")])
-    data = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
+    try:
+        data = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as error:
+        from kg.store import damaged
+
+        raise KgError([damaged(source, error, ox.RdfFormat.N_TRIPLES)]) from None
     ontology = _ontology_triples()
     owlready2.reasoning.JAVA_MEMORY = memory_mb
     world = owlready2.World()
@@ -155,6 +175,11 @@ def reason(build_dir: Path | str, *, data_dir: Path | str | None = None, memory_
         except owlready2.OwlReadyInconsistentOntologyError:
             problems = explain(data, ontology, data_dir)
             return Reasoning(False, problems=problems, seconds=time.perf_counter() - start)
+        except (owlready2.OwlReadyJavaError, OSError) as error:  # Java started but failed, or vanished
+            text = str(error).removeprefix("Java error message is:")  # owlready2's heading
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            message = lines[-1] if lines else type(error).__name__
+            raise KgError([Problem(None, None, "java", f"HermiT failed in Java: {message}")]) from None
         seconds = time.perf_counter() - start
         unsatisfiable = sorted(
             str(c.iri) for c in world.inconsistent_classes() if str(c.iri) != OWL + "Nothing"
@@ -276,7 +301,11 @@ def explain(
                     f" of '{_label(data, _v(t.object))}', whose members are organisations",
                 )
             )
-    origins = _origins(data_dir)
+    unread: list[Problem] = []
+    try:
+        origins = _origins(data_dir)
+    except KgError as error:  # the data changed since the build: its own problems, at their lines
+        origins, unread = {}, error.problems
     problems = []
     for subject, message in found:
         origin = origins.get(subject)
@@ -297,31 +326,29 @@ def explain(
                 " (two disjoint types, a person as a member) shows in the data",
             )
         )
-    return problems
+    return problems + unread
 
 
 def _origins(data_dir: Path | str | None) -> dict[str, Origin]:
-    """Where each resource was curated, when the data directory is at hand and valid."""
+    """Where each resource was curated, when the data directory is at hand.
+
+    Raises
+    ------
+    KgError
+        With the data's problems, when the data directory no longer loads.
+    """
     if data_dir is None or not Path(data_dir).is_dir():
         return {}
     from kg.model import load_data
     from kg.rdf import to_triples
 
-    try:
-        _, origins = to_triples(load_data(data_dir))
-    except KgError:
-        return {}
+    _, origins = to_triples(load_data(data_dir))
     return dict(origins)
 
 
 def write_inferred(result: Reasoning, build_dir: Path | str) -> Path:
     """Save the inferred triples as BUILD/inferred.ttl, which queries load with the build."""
-    import os
-
     from kg.build import serialize
+    from kg.files import atomic_write
 
-    target = Path(build_dir) / "inferred.ttl"
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_bytes(serialize(result.inferred, ox.RdfFormat.TURTLE))
-    os.replace(temp, target)
-    return target
+    return atomic_write(Path(build_dir) / "inferred.ttl", serialize(result.inferred, ox.RdfFormat.TURTLE))

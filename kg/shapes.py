@@ -10,18 +10,22 @@ Supported: node shapes with ``sh:targetClass`` or ``sh:targetSubjectsOf``; prope
 shapes with a single-IRI ``sh:path`` and ``sh:minCount``, ``sh:maxCount``,
 ``sh:nodeKind sh:IRI``, ``sh:class``, ``sh:datatype``, ``sh:or`` of datatypes,
 ``sh:qualifiedValueShape [ sh:languageIn (...) ]`` with ``sh:qualifiedMinCount``, and
-``sh:severity``, ``sh:message``, ``sh:name``. Anything else raises, so a new kind of
-constraint cannot be skipped silently.
+``sh:severity``, ``sh:message``, ``sh:name``. Anything else is a `KgError` at the shape's
+line, so a new kind of constraint cannot be skipped silently.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["Finding", "compile_shapes", "run_shapes"]
+from kg.errors import KgError, Problem, syntax_problem
+
+__all__ = ["Finding", "compile_shapes", "read_turtle", "run_shapes"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -103,8 +107,64 @@ class _Constraint:
     warning: bool
 
 
+def read_turtle(path: Path) -> list[ox.Triple]:
+    """The triples of a Turtle file; a syntax error is a `KgError` at its line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "shapes.ttl"
+    >>> _ = bad.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\\n<a:s> a sh:NodeShape\\n")
+    >>> read_turtle(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.KgError: .../shapes.ttl:3: -: invalid Turtle: ...
+    """
+    try:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        raise KgError([syntax_problem(path, error, "invalid Turtle")]) from None
+    except OSError as error:
+        raise KgError([Problem(path, None, "-", f"cannot read the file: {error.strerror}")]) from None
+
+
+def _locator(path: Path) -> Callable[..., int | None]:
+    """A function giving the line where a shape or a property shape is written in ``path``.
+
+    Oxigraph's parser gives no positions, so the line is found in the text: a node shape
+    where its name starts a line, a property shape where its ``sh:path`` is written after it.
+    """
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    prefixes = dict(re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", "\n".join(lines)))
+
+    def names(term: Term) -> list[str]:
+        value = str(getattr(term, "value", ""))
+        found = [f"<{value}>"]
+        found += [f"{p}:{value[len(ns) :]}" for p, ns in prefixes.items() if ns and value.startswith(ns)]
+        return found
+
+    def line_of(term: Term, *, after: int = 0, path_of: Term | None = None) -> int | None:
+        for number, text in enumerate(lines[after:], after + 1):
+            if path_of is None and any(text.startswith(name + " ") for name in names(term)):
+                return number
+            written = (
+                "|".join(map(re.escape, names(path_of))) if isinstance(path_of, ox.NamedNode) else r"[\[(]"
+            )  # a path that is not an IRI: the next list or blank node after the shape
+            if path_of is not None and re.search(r"sh:path\s+(" + written + r")(\s|;|$)", text):
+                return number
+        return None
+
+    return line_of
+
+
 def compile_shapes(path: Path, ontology: list[ox.Triple]) -> list[_Constraint]:
-    """The constraints of the shapes file, each with its target classes expanded by the ontology."""
+    """The constraints of the shapes file, each with its target classes expanded by the ontology.
+
+    Raises
+    ------
+    KgError
+        At the line of the shape, when the file does not parse or holds a constraint
+        this compiler does not support (check it with pySHACL, or teach it here).
+    """
     subclasses: dict[str, set[str]] = {}
     for t in ontology:
         if t.predicate.value == RDFS + "subClassOf" and isinstance(t.object, ox.NamedNode):
@@ -119,28 +179,72 @@ def compile_shapes(path: Path, ontology: list[ox.Triple]) -> list[_Constraint]:
                     todo.append(child)
         return found
 
-    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    triples = read_turtle(path)
+    line_of = _locator(path)
     graph: dict[tuple[str, str], list[Term]] = {}
     for t in triples:
         graph.setdefault((str(t.subject), t.predicate.value), []).append(t.object)  # type: ignore[arg-type]
     constraints: list[_Constraint] = []
     shapes = [
-        t.subject for t in triples if t.predicate.value == RDF + "type" and t.object.value == SH + "NodeShape"
+        t.subject
+        for t in triples
+        if isinstance(t.subject, ox.NamedNode | ox.BlankNode)
+        and t.predicate.value == RDF + "type"
+        and t.object == ox.NamedNode(SH + "NodeShape")
     ]
+    problems: list[Problem] = []
     for node in shapes:
+        at = line_of(node)
+        unsupported = _reporter(path, _short(node), problems)
         unknown = {p for (s, p) in graph if s == str(node)} - NODE_KEYS
         if unknown:
-            raise ValueError(f"unsupported node shape keys in {node}: {sorted(unknown)}")
+            unsupported(f"unsupported node shape keys {sorted(map(_short_iri, unknown))}", at)
+            continue
+        targets = [
+            *_objects(graph, node, SH + "targetClass"),
+            *_objects(graph, node, SH + "targetSubjectsOf"),
+        ]
+        if not all(isinstance(t, ox.NamedNode) for t in targets):
+            unsupported("sh:targetClass and sh:targetSubjectsOf are supported only as IRIs", at)
+            continue
         classes = sorted(
             {c for target in _objects(graph, node, SH + "targetClass") for c in below(target.value)}
         )
         shape = _Shape(tuple(classes), tuple(p.value for p in _objects(graph, node, SH + "targetSubjectsOf")))
         for prop in _objects(graph, node, SH + "property"):
+            where = line_of(prop, after=at or 0, path_of=_one(graph, prop, SH + "path")) or at
             keys = {p for (s, p) in graph if s == str(prop)}
             if keys - HANDLED:
-                raise ValueError(f"unsupported property shape keys: {sorted(keys - HANDLED)}")
-            constraints += _constraints(graph, prop, shape, below)
+                unsupported(
+                    f"unsupported property shape keys {sorted(map(_short_iri, keys - HANDLED))}", where
+                )
+                continue
+            try:
+                constraints += _constraints(graph, prop, shape, below)
+            except ValueError as error:
+                unsupported(str(error), where)
+    if problems:
+        raise KgError(problems)
     return constraints
+
+
+def _reporter(path: Path, field: str, problems: list[Problem]) -> Callable[[str, int | None], None]:
+    """Adds a problem of shape ``field`` at a line to ``problems``."""
+
+    def unsupported(message: str, line: int | None) -> None:
+        problems.append(Problem(path, line, field, f"{message}; the SPARQL shape engine cannot compile it"))
+
+    return unsupported
+
+
+def _short_iri(value: str) -> str:
+    return "sh:" + value[len(SH) :] if value.startswith(SH) else f"<{value}>"
+
+
+def _short(term: Term) -> str:
+    """A shape's name for a message: the part after its namespace, or the blank node."""
+    value = str(getattr(term, "value", term))
+    return re.split(r"[#/]", value)[-1] if isinstance(term, ox.NamedNode) else "sh:property"
 
 
 def _constraints(
@@ -162,6 +266,8 @@ def _constraints(
     found = []
     for key, kind in (("minCount", "min"), ("maxCount", "max")):
         value = _one(graph, prop, SH + key)
+        if value is not None and not (isinstance(value, ox.Literal) and value.value.isdigit()):
+            raise ValueError(f"sh:{key} must be a whole number, not {value}")
         if value is not None:
             found.append(_Constraint(kind=kind, argument=(value.value,), **common))  # type: ignore[arg-type]
     node_kind = _one(graph, prop, SH + "nodeKind")
@@ -170,6 +276,8 @@ def _constraints(
             raise ValueError(f"unsupported sh:nodeKind {node_kind}")
         found.append(_Constraint(kind="iri", argument=(), **common))  # type: ignore[arg-type]
     cls = _one(graph, prop, SH + "class")
+    if cls is not None and not isinstance(cls, ox.NamedNode):
+        raise ValueError(f"sh:class is supported only as an IRI, not {cls}")
     if cls is not None:
         found.append(_Constraint(kind="class", argument=tuple(sorted(below(cls.value))), **common))  # type: ignore[arg-type,operator]
     datatypes = [d for d in [_one(graph, prop, SH + "datatype")] if d is not None]
@@ -178,13 +286,17 @@ def _constraints(
         datatypes = [_one(graph, member, SH + "datatype") for member in _list(graph, either)]  # type: ignore[misc]
         if not datatypes or any(d is None for d in datatypes):
             raise ValueError("sh:or is supported only as a list of sh:datatype shapes")
+    if not all(isinstance(d, ox.NamedNode) for d in datatypes):
+        raise ValueError("sh:datatype is supported only as an IRI")
     if datatypes:
         found.append(_Constraint(kind="datatypes", argument=tuple(d.value for d in datatypes if d), **common))  # type: ignore[arg-type]
     qualified = _one(graph, prop, SH + "qualifiedValueShape")
     if qualified is not None:
         languages = [lang.value for lang in _list(graph, _one(graph, qualified, SH + "languageIn"))]
         least = _one(graph, prop, SH + "qualifiedMinCount")
-        if not languages or least is None or int(least.value) != 1:
+        if not all(re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang) for lang in languages):
+            raise ValueError(f"sh:languageIn holds something that is not a language tag: {languages}")
+        if not languages or least is None or least.value != "1":
             raise ValueError(
                 "sh:qualifiedValueShape is supported only as sh:languageIn with sh:qualifiedMinCount 1"
             )

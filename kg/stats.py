@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
+from kg.files import atomic_write
 from kg.store import Row, select
 from kg.tables import render
 from kg.vocab import ORGANISATION_TYPES, compact, expand
@@ -297,11 +298,12 @@ def write_coverage(report: Coverage, path: Path) -> None:
     KgError
         When the file lacks the markers.
     """
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise KgError([Problem(path, None, "-", f"cannot read the file: {error}")]) from None
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(text):
         raise KgError([Problem(path, None, "-", f"add the lines {BEGIN} and {END} where the figures go")])
     generated = f"{BEGIN}\n{render_coverage(report, 'md')}\n{END}"
-    temp = path.with_suffix(path.suffix + ".tmp")
-    temp.write_text(pattern.sub(lambda _: generated, text), encoding="utf-8")
-    temp.replace(path)
+    atomic_write(path, pattern.sub(lambda _: generated, text))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, Problem
+from kg.errors import KgError, Problem, syntax_problem
 
 if TYPE_CHECKING:
     import urllib.request
@@ -46,10 +46,28 @@ def load_store(build_dir: Path | str, *, persisted: bool | None = None) -> ox.St
     if persisted if persisted is not None else path.stat().st_size > PERSIST_ABOVE:
         return ox.Store.read_only(str(persisted_store(build_dir) / "db"))
     store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    _bulk_load(store, path, ox.RdfFormat.N_TRIPLES)
     for extra in _extras(path.parent):
-        store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE)
+        _bulk_load(store, extra, ox.RdfFormat.TURTLE)
     return store
+
+
+def _bulk_load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """Load a file of the build; a damaged or unreadable one is a `KgError` at its line."""
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as error:
+        raise KgError([damaged(path, error, fmt)]) from None
+    except OSError as error:
+        raise KgError(
+            [Problem(path, None, "-", f"cannot read the file: {error.strerror or error}")]
+        ) from None
+
+
+def damaged(path: Path, error: SyntaxError, fmt: ox.RdfFormat) -> Problem:
+    """The problem of a build file that does not parse: edited or cut short, so build again."""
+    problem = syntax_problem(path, error, f"not valid {fmt.name}")
+    return Problem(path, problem.line, "-", f"{problem.message}; run `kg build` again")
 
 
 def _extras(build: Path) -> list[Path]:
@@ -69,7 +87,8 @@ def select(store: ox.Store, query: str) -> list[Row]:
     ['AFIL']
     """
     solutions = store.query(query, prefixes=PREFIXES)
-    assert isinstance(solutions, ox.QuerySolutions), "select() runs SELECT queries"
+    if not isinstance(solutions, ox.QuerySolutions):  # a caller's mistake, never the user's input
+        raise TypeError(f"select() runs SELECT queries, not one that gives {type(solutions).__name__}")
     names = [v.value for v in solutions.variables]
     return [{name: solution[name] for name in names} for solution in solutions]
 
@@ -141,12 +160,15 @@ def persisted_store(build_dir: Path | str) -> Path:
     )
     if stamp.is_file() and stamp.read_text() == fingerprint:
         return target
-    staging = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=build))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".oxigraph.", dir=build))
+    except OSError as error:
+        raise KgError([Problem(target, None, "-", f"cannot write the store: {error.strerror}")]) from None
     try:
         store = ox.Store(str(staging / "db"))
-        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        _bulk_load(store, source, ox.RdfFormat.N_TRIPLES)
         for extra in _extras(build):
-            store.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE)
+            _bulk_load(store, extra, ox.RdfFormat.TURTLE)
         store.flush()
         store.optimize()  # compacts what the bulk loader wrote: bridges at 2 M triples 4.1 s -> 2.4 s
         del store  # closes the database before another process opens it

@@ -13,10 +13,10 @@ hundred organisations, one source page per twenty organisations.
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 
+from kg.files import atomic_write
 from kg.vocab import ORGANISATION_TYPES
 
 __all__ = ["synthesise"]
@@ -62,10 +62,7 @@ def _date(rng: random.Random, low: int = 2005, high: int = 2025) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    atomic_write(path, text)
 
 
 def synthesise(organisations: int, out: Path | str, *, seed: int = 1) -> dict[str, int]:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from kg.errors import KgError, Problem
+from kg.files import atomic_write
 from kg.network import CLUSTER_KIND, ORG_KIND, cluster_projection, ego
 from kg.vocab import CLUSTER_TYPE, LKG_NS, ORGANISATION_TYPES, Kind
 
@@ -479,26 +479,25 @@ def _png(svg: str, target: Path, *, width: int = 1600, height: int = 1000) -> No
             f"--screenshot={shot}",
             page.as_uri(),
         ]
-        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            why = "no image after 120 s" if isinstance(error, subprocess.TimeoutExpired) else str(error)
+            raise KgError([Problem(None, None, "--format png", f"Chromium could not run: {why}")]) from None
         if done.returncode != 0 or not shot.is_file():
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no image"]
             raise KgError(
                 [Problem(None, None, "--format png", f"Chromium could not draw the image: {message[0]}")]
             )
-        os.replace(shot, target)
+        atomic_write(target, shot.read_bytes())  # a rename could cross filesystems (EXDEV)
 
 
 def write(spec: MapSpec, out: Path, *, fmt: str = "html") -> Path:
     """Write the map as ``html``, ``svg`` or ``png`` to ``out`` (temporary file, then rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "png":
         _png(render_svg(spec), out)
         return out
-    text = render_html(spec) if fmt == "html" else render_svg(spec)
-    temp = out.with_name(f".{out.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, out)
-    return out
+    return atomic_write(out, render_html(spec) if fmt == "html" else render_svg(spec))
 
 
 MAP_KINDS = ("ecosystem", "cluster", "ego", "clusters")

@@ -553,6 +553,251 @@ def killed_pushes(examples: int, folder: Path) -> Tally:
     return tally
 
 
+# --------------------------------------------------------------------------- 9. another filesystem
+
+
+def _other_filesystem(folder: Path) -> tuple[Path, str]:
+    """A folder on another filesystem than ``folder`` (the temporary files' one), if there is one."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shm.stat().st_dev != folder.stat().st_dev:
+        return Path(tempfile.mkdtemp(prefix="kg-reliability-", dir=shm)), "tmpfs /dev/shm"
+    return Path(tempfile.mkdtemp(dir=folder)), "no second filesystem here: same filesystem"
+
+
+def foreign_filesystem(examples: int, folder: Path) -> Tally:
+    from click.testing import CliRunner
+
+    from kg import cli
+    from kg.viz import chromium
+
+    tally = Tally(
+        "outputs on another filesystem",
+        "kg build (twice, the second over the first), kg build --reason, kg network export, "
+        "kg viz as HTML, SVG and PNG (Chromium draws in the temporary folder) into a tmpfs "
+        "folder (/dev/shm) while temporary files live on the disk; every output must parse "
+        "or be whole, and no temporary file may be left",
+    )
+    place, where = _other_filesystem(folder)
+    try:
+        out = place / "build"
+        steps: list[tuple[str, list[str], list[Path]]] = [
+            ("build", ["build", "--data", str(GOOD), "--out", str(out)], [out / n for n in OUTPUTS]),
+            ("rebuild", ["build", "--data", str(GOOD), "--out", str(out)], [out / n for n in OUTPUTS]),
+            ("reason", ["build", "--reason", "--data", str(GOOD), "--out", str(out)], [out / "inferred.ttl"]),
+            ("export", ["network", "export", "--build", str(out), "--out", str(place / "net")], []),
+        ]
+        formats = ["html", "svg"] + (["png"] if chromium() else [])
+        steps += [
+            (
+                f"viz {fmt}",
+                ["viz", "clusters", "--build", str(out), "--format", fmt, "--out", str(place / f"m.{fmt}")],
+                [place / f"m.{fmt}"],
+            )
+            for fmt in formats
+        ]
+        for _ in range(max(1, examples // 50)):
+            for name, args, files in steps:
+                result = CliRunner().invoke(cli.main, args)
+                if result.exit_code != 0 or "Traceback" in (result.stderr or ""):
+                    tally.fail(
+                        f"{name}: exit {result.exit_code}: {(result.stderr or str(result.exception))[-200:]}"
+                    )
+                    continue
+                missing = [str(f) for f in files if not f.is_file() or not f.stat().st_size]
+                leftovers = [str(p) for p in place.rglob("*.tmp")]
+                if missing or leftovers:
+                    tally.fail(f"{name}: missing {missing}, temporary files left {leftovers}")
+                elif name in ("build", "rebuild") and (problem := _outputs_problem(out, None)):
+                    tally.fail(f"{name}: {problem}")
+                else:
+                    tally.record(f"written whole ({where})")
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+    return tally
+
+
+# --------------------------------------------------------------------------- 10. missing Java
+
+JAVA_SCRIPT = """import sys, owlready2
+owlready2.JAVA_EXE = sys.argv[1]
+from kg.cli import main
+main(sys.argv[2:])
+"""
+
+
+def missing_java(examples: int, folder: Path) -> Tally:
+    tally = Tally(
+        "Java missing or broken",
+        "kg reason and kg build --reason in a fresh interpreter with no java on the PATH, "
+        "with owlready2.JAVA_EXE naming a missing file, a folder, a file that cannot be run, "
+        "or a java that fails; each must end in one clean line and exit 1",
+    )
+    data = _copy_good(folder)
+    empty = data.parent / "empty-bin"
+    empty.mkdir()
+    not_runnable = data.parent / "java-not-runnable"
+    not_runnable.write_text("not a program\n")
+    failing = data.parent / "java-failing"
+    failing.write_text("#!/bin/sh\necho 'Error: Could not create the Java Virtual Machine.' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    needs, fails = (
+        "java: HermiT needs Java 17: apt-get install openjdk-17-jre-headless",
+        "java: HermiT failed in Java: ",
+    )
+    cases = [
+        ("no java on the PATH", str(empty), "java", needs),
+        (
+            "JAVA_EXE a missing file",
+            os.environ.get("PATH", ""),
+            str(data.parent / "jdk" / "bin" / "java"),
+            needs,
+        ),
+        ("JAVA_EXE a folder", os.environ.get("PATH", ""), str(data.parent), needs),
+        ("JAVA_EXE not runnable", str(empty), str(not_runnable), needs),
+        ("a java that fails", str(empty), str(failing), fails),
+    ]
+    for label, path, java_exe, expected in cases:
+        for command in (
+            ["reason", "--data", str(data), "--build"],
+            ["build", "--reason", "--data", str(data), "--out"],
+        ):
+            out = Path(tempfile.mkdtemp(dir=folder)) / "build"
+            done = subprocess.run(
+                [sys.executable, "-c", JAVA_SCRIPT, java_exe, *command, str(out)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env={**os.environ, "PATH": path},
+                timeout=120,
+            )
+            lines = done.stderr.splitlines()
+            if (
+                done.returncode == 1
+                and len(lines) == 2
+                and lines[0].startswith(expected)
+                and "Traceback" not in done.stderr
+            ):
+                tally.record("one clean line, exit 1")
+            else:
+                tally.fail(f"{label}, kg {command[0]}: exit {done.returncode}: {done.stderr[-300:]}")
+    shutil.rmtree(data.parent)
+    return tally
+
+
+# --------------------------------------------------------------------------- 11. broken shapes
+
+SHAPE_BREAKS = [  # (what, text replaced, replacement, which engines must name the shapes file)
+    ("Turtle syntax error", 'sh:message "has no type"', 'sh:message "has no type', "both"),
+    ("unknown prefix", "lkgsh:CallShape a sh:NodeShape ;", "nowhere:CallShape a sh:NodeShape ;", "both"),
+    ("empty file", None, "", None),
+    (
+        "sequence path",
+        'sh:path rdfs:label ; sh:name "label"',
+        'sh:path ( rdfs:label ) ; sh:name "label"',
+        "sparql",
+    ),
+    ("count not a number", 'sh:name "type" ; sh:minCount 1', 'sh:name "type" ; sh:minCount "one"', "sparql"),
+    (
+        "closed shape",
+        "lkgsh:CallShape a sh:NodeShape ;",
+        "lkgsh:CallShape a sh:NodeShape ; sh:closed true ;",
+        "sparql",
+    ),
+    ("target a literal", "sh:targetSubjectsOf dcterms:source ;", 'sh:targetSubjectsOf "source" ;', "sparql"),
+    ("class a literal", "sh:class org:Role", 'sh:class "Role"', "sparql"),
+    ("language not a tag", 'sh:languageIn ( "it" )', 'sh:languageIn ( "it\\" }" )', "sparql"),
+]
+
+
+def _with_ontology(ontology: Path) -> Callable[[], None]:
+    """Point every kg module's ``ontology_dir`` at ``ontology``; the returned function undoes it."""
+    import kg.vocab
+
+    original = kg.vocab.ontology_dir
+    patched = [
+        m
+        for name, m in sys.modules.items()
+        if name.startswith("kg.") and getattr(m, "ontology_dir", None) is original
+    ]
+    for module in patched:
+        module.ontology_dir = lambda: ontology  # type: ignore[attr-defined]
+
+    def undo() -> None:
+        for module in patched:
+            module.ontology_dir = original  # type: ignore[attr-defined]
+
+    return undo
+
+
+def broken_shapes(examples: int, folder: Path) -> Tally:
+    import kg.build  # and with it every module that reads the ontology folder for a build
+    from kg.build import validate
+    from kg.vocab import ontology_dir
+
+    tally = Tally(
+        "broken shapes files",
+        "ontology/shapes.ttl (and catalog-shapes.ttl) with a Turtle syntax error, an unknown prefix, "
+        "a constraint the SPARQL compiler cannot compile (sequence path, a count that is not a number, "
+        "sh:closed, literal targets and classes), emptied, or randomly mutated; checked by pySHACL and "
+        "by the compiled SPARQL; a problem must name the shapes file (and its line) or a record",
+    )
+    shipped = ontology_dir()
+    text = (shipped / "shapes.ttl").read_text(encoding="utf-8")
+
+    def judge(shapes_text: str, *, file: str = "shapes.ttl", named: str | None = None) -> None:
+        ontology = Path(tempfile.mkdtemp(dir=folder)) / "ontology"
+        shutil.copytree(shipped, ontology)
+        (ontology / file).write_text(shapes_text, encoding="utf-8")
+        undo = _with_ontology(ontology)
+        limit = kg.build.PYSHACL_LIMIT
+        try:
+            for engine, engine_limit in (("pyshacl", limit), ("sparql", 0)):  # the compiled shapes second
+                kg.build.PYSHACL_LIMIT = engine_limit
+                try:
+                    if file == "shapes.ttl":
+                        validate(GOOD)
+                    else:
+                        write_build(GOOD, ontology.parent / "out")
+                except KgError as error:
+                    nameless = [str(p) for p in error.problems if p.path is None]
+                    wrong = named in ("both", engine) and not all(
+                        p.path == ontology / file and p.line for p in error.problems
+                    )
+                    if nameless or wrong:
+                        tally.fail(f"problem without the shapes file: {(nameless or [str(error)])[0][:200]}")
+                    elif all(p.line for p in error.problems):
+                        tally.record("clean error naming file and line")
+                    else:
+                        tally.record("clean error naming the file")
+                except Exception as error:  # noqa: BLE001 - a traceback would reach the user
+                    tally.fail(f"{type(error).__name__}: {str(error)[:200]}")
+                else:
+                    if named in ("both", engine):
+                        tally.fail(f"{engine}: a shapes file it cannot use passed: {shapes_text[:80]!r}")
+                    else:
+                        tally.record("valid: the change checks nothing the data lacks")
+        finally:
+            kg.build.PYSHACL_LIMIT = limit
+            undo()
+            shutil.rmtree(ontology.parent)
+
+    for _, old, new, named in SHAPE_BREAKS:
+        if old is not None and old not in text:
+            tally.fail(f"the case no longer applies: {old!r} is not in shapes.ttl")
+            continue
+        judge(text.replace(old, new, 1) if old is not None else new, named=named)
+    catalog = (shipped / "catalog-shapes.ttl").read_text(encoding="utf-8")
+    judge(catalog + "\n<unclosed", file="catalog-shapes.ttl", named="both")
+
+    @_quiet(examples)
+    @given(MUTATIONS)
+    def case(mutations: list[tuple[str, float, str]]) -> None:
+        judge(_mutate(text, mutations))
+
+    case()
+    return tally
+
+
 CLASSES: list[Callable[[int, Path], Tally]] = [
     mutated_documents,
     wrong_values,
@@ -562,6 +807,9 @@ CLASSES: list[Callable[[int, Path], Tally]] = [
     query_parameters,
     killed_builds,
     killed_pushes,
+    foreign_filesystem,
+    missing_java,
+    broken_shapes,
 ]
 
 

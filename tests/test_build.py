@@ -179,3 +179,33 @@ def test_progress_is_drawn_on_a_terminal_and_not_when_piped(tmp_path: Path) -> N
         assert run.wait() == 0
     os.close(leader)
     assert b"kg build" in drawn and b"checking shapes and writing" in drawn
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "message"),
+    [
+        ("kg.nt", 0, "not valid N-Triples: "),
+        ("metrics.ttl", 1, "not valid Turtle: "),
+    ],
+)
+def test_a_damaged_build_file_is_a_clean_error_at_its_line(
+    name: str, line: int, message: str, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from kg import cli
+
+    build = tmp_path / "build"
+    write_build(fixture_data("good", tmp_path), build)
+    target = build / name
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(old + '<a> <b> "cut short .\n', encoding="utf-8")
+    where = line or old.count("\n") + 1
+    readers = [["query", "run", "bridges"], ["stats"]] + ([["reason"]] if name == "kg.nt" else [])
+    for args in readers:  # the reasoner reads kg.nt only
+        result = CliRunner().invoke(
+            cli.main, [*args, "--build", str(build), "--data", str(tmp_path / "none")]
+        )
+        assert result.exit_code == 1, result.output
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(f"{target}:{where}: -: {message}") and first.endswith("run `kg build` again")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from kg.query import Embedded, QueryFile, run
 from kg.reason import reason, write_inferred
 from kg.store import load_store
 from kg.vocab import iri
-from tests.conftest import fixture_data
+from tests.conftest import ROOT, fixture_data
 
 LKG = "https://w3id.org/lombardia-kg/ontology#"
 ORG = "http://www.w3.org/ns/org#"
@@ -109,3 +111,61 @@ def test_missing_java_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(KgError, match="HermiT needs Java 17: apt-get install openjdk-17-jre-headless"):
         reason(tmp_path)
+
+
+def _kg(args: list[str], env: dict[str, str], java_exe: str) -> subprocess.CompletedProcess[str]:
+    """``kg ARGS`` in a fresh interpreter whose owlready2 runs ``java_exe``."""
+    script = (
+        f"import sys, owlready2; owlready2.JAVA_EXE = {java_exe!r}\n"
+        "from kg.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+
+
+def test_no_java_on_the_path_is_one_line_from_reason_and_build(tmp_path: Path) -> None:
+    data = fixture_data("good", tmp_path)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    missing = str(tmp_path / "no-jdk" / "bin" / "java")
+    for args, path, java_exe, named in [  # no java on the PATH; owlready2 told to run a missing one
+        (["reason", "--build", str(tmp_path / "b1"), "--data", str(data)], str(empty), "java", ""),
+        (
+            ["build", "--reason", "--data", str(data), "--out", str(tmp_path / "b2")],
+            os.environ["PATH"],
+            missing,
+            missing,
+        ),
+    ]:
+        env = {**os.environ, "PATH": path}
+        done = _kg(args, env, java_exe)
+        expected = "java: HermiT needs Java 17: apt-get install openjdk-17-jre-headless" + (
+            f" (owlready2.JAVA_EXE {named!r} is missing)" if named else ""
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines() == [expected, "1 problem found."]
+
+
+def test_java_that_fails_is_a_clean_error(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    write_build(fixture_data("good", tmp_path), build)
+    fake = tmp_path / "java"
+    fake.write_text("#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    done = _kg(["reason", "--build", str(build)], dict(os.environ), str(fake))
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "java: HermiT failed in Java: Error occurred during initialization of VM",
+        "1 problem found.",
+    ]
+
+
+def test_an_inconsistency_keeps_the_problems_of_data_that_no_longer_loads(tmp_path: Path) -> None:
+    data, build = broken(tmp_path, f"<{iri('organisation', 'lumson')}> {A} <{LKG}University> .\n")
+    (data / "people.yaml").write_text("people:\n  - id: x\n    label: [unclosed\n")
+    result = reason(build, data_dir=data)
+    assert not result.consistent
+    located = [p for p in result.problems if p.path == data / "people.yaml"]
+    assert located and all(p.line for p in located), result.problems

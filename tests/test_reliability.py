@@ -21,6 +21,9 @@ FEW = {
     reliability.query_parameters: 25,
     reliability.killed_builds: 3,
     reliability.killed_pushes: 3,
+    reliability.foreign_filesystem: 0,  # enumerated
+    reliability.missing_java: 0,
+    reliability.broken_shapes: 5,
 }
 
 

@@ -47,7 +47,11 @@ _SECTIONS: dict[str, tuple[type[_Record], str]] = {
 
 
 def _read(path: Path, shown: Path, problems: list[Problem]) -> LineMap | None:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:  # unreadable (permissions), or a folder named like a YAML file
+        problems.append(Problem(shown, None, "-", f"cannot read the file: {error.strerror or error}"))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
