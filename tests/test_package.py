@@ -46,6 +46,7 @@ def test_the_wheel_holds_the_ontology_shapes_queries_and_page_template(wheel: Pa
     expected = {f"kg/ontology/{p.name}" for p in (ROOT / "ontology").glob("*.ttl")}
     expected |= {f"kg/queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")}
     expected.add("kg/viz_page.html")
+    expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py")}  # subpackages too
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
 
