@@ -106,7 +106,9 @@ GROUP BY ?f ?who ?in ?role ?start ?end ?ongoing
 MEMBERSHIPS = _TIED.format(
     cls="org:Membership", who="org:member", within="org:organization", during="org:memberDuring", date=_DATE
 )
-POSTS = _TIED.format(cls="org:Post", who="org:heldBy", within="org:postIn", during="lkg:heldDuring", date=_DATE)
+POSTS = _TIED.format(
+    cls="org:Post", who="org:heldBy", within="org:postIn", during="lkg:heldDuring", date=_DATE
+)
 
 TEXT: dict[str, dict[str, str]] = {
     "it": {
@@ -442,7 +444,9 @@ def read_data(build: Path, store: ox.Store) -> Data:
     label, alt = P["rdfs:label"], P["skos:altLabel"]
     for quad in store.quads_for_pattern(None, ox.NamedNode(label), None):
         if isinstance(quad.object, ox.Literal):
-            data.labels.setdefault(quad.subject.value, {}).setdefault(quad.object.language or "", quad.object.value)
+            data.labels.setdefault(quad.subject.value, {}).setdefault(
+                quad.object.language or "", quad.object.value
+            )
     for quad in store.quads_for_pattern(None, ox.NamedNode(alt), None):
         data.alts.setdefault(quad.subject.value, []).append(quad.object.value)
     for names in data.alts.values():
@@ -486,7 +490,9 @@ def read_data(build: Path, store: ox.Store) -> Data:
     for act in data.resources["act"]:
         for concerned in data.props[act].get(P["lkg:concerns"], []):
             acts[concerned.value].append(act)
-    data.acts_of = {k: sorted(v, key=lambda a: (data.first(a, "eli:date_document"), a)) for k, v in acts.items()}
+    data.acts_of = {
+        k: sorted(v, key=lambda a: (data.first(a, "eli:date_document"), a)) for k, v in acts.items()
+    }
     data.counts = {
         "clusters": len(data.resources["cluster"]),
         "organisations": len(data.resources["organisation"]),
@@ -699,11 +705,15 @@ def cluster_context(view: View, iri: str, maps: bool) -> dict[str, Any]:
     units = _units(view, iri)
     context.update(
         facts=_cluster_facts(view, iri),
-        members=[view.tie_row(t, side="who") for t in sorted(members, key=lambda t: (view.label(t.who), t.iri))],
+        members=[
+            view.tie_row(t, side="who") for t in sorted(members, key=lambda t: (view.label(t.who), t.iri))
+        ],
         bodies=units,
         posts=[view.tie_row(t, side="who") for t in view.tied(iri, posts=True, as_who=False)],
         acts=[_act_row(view, a) for a in acts],
-        bridges=[(view.link(c), n) for c, n in sorted(bridges.items(), key=lambda x: (-x[1], view.label(x[0])))],
+        bridges=[
+            (view.link(c), n) for c, n in sorted(bridges.items(), key=lambda x: (-x[1], view.label(x[0])))
+        ],
         coordinators=[view.link(o) for o in view.values(iri, "lkg:coordinatedBy")],
         themes=[view.label(c) for c in view.values(iri, "lkg:thematicArea")],
         legal_form=view.text(iri, "lkg:legalForm"),
@@ -737,7 +747,9 @@ def _seat(view: View, iri: str) -> dict[str, str] | None:
     return {
         "city": view.label(city),
         "istat": view.data.first(city, "lkg:istatCode"),
-        "province": f"{view.label(province)} ({view.data.first(province, 'skos:notation')})" if province else "",
+        "province": f"{view.label(province)} ({view.data.first(province, 'skos:notation')})"
+        if province
+        else "",
         "nuts3": nuts.rsplit("/", 1)[-1] if nuts else "",
     }
 
@@ -777,7 +789,9 @@ def organisation_context(view: View, iri: str, maps: bool) -> dict[str, Any]:
         part_of=[view.link(o) for o in view.values(iri, "org:subOrganizationOf")],
         founded=data.first(iri, "schema:foundingDate"),
         acts=[_act_row(view, a) for a in data.acts_of.get(iri, [])],
-        paths=[(view.link(other), [_step(view, s) for s in steps]) for other, steps in data.paths.get(iri, [])],
+        paths=[
+            (view.link(other), [_step(view, s) for s in steps]) for other, steps in data.paths.get(iri, [])
+        ],
         map=f"maps/ecosystem.html#focus={context['slug']}" if maps and in_groups else "",
         jsonld=view.jsonld(
             iri,
@@ -846,7 +860,13 @@ def _fact(view: View, fact: str) -> dict[str, Any]:
     if kind in ("membership", "post"):
         tie = data.ties.get(fact)
         if tie:
-            return {"parts": [view.link(tie.who), {"href": "", "text": view.label(tie.role)}, view.link(tie.within)]}
+            return {
+                "parts": [
+                    view.link(tie.who),
+                    {"href": "", "text": view.label(tie.role)},
+                    view.link(tie.within),
+                ]
+            }
     if kind == "claim":
         subject = data.first(fact, "lkg:claimSubject")
         field_name = data.first(fact, "lkg:claimField")
@@ -860,10 +880,13 @@ def _fact(view: View, fact: str) -> dict[str, Any]:
     if kind in ("identifier", "figure"):
         owner = data.owners.get(fact, "")
         text = data.first(fact, "skos:notation") or data.first(fact, "lkg:count")
-        return {"parts": [view.link(owner) if owner else {"href": "", "text": fact}, {"href": "", "text": f"{view.t[kind]}: {text}"}]}
+        return {
+            "parts": [
+                view.link(owner) if owner else {"href": "", "text": fact},
+                {"href": "", "text": f"{view.t[kind]}: {text}"},
+            ]
+        }
     return {"parts": [view.link(fact)]}
-
-
 
 
 def source_context(view: View, url: str) -> dict[str, Any]:
@@ -1063,8 +1086,14 @@ def _search_index(writer: Writer, lang: str) -> None:
         if iri in data.sources:
             names.append(view.source_title(iri))
         keys = sorted({normalise_name(n) for n in names if n.strip()})
-        entries.append(["\n".join(keys), view.label(iri) if iri not in data.sources else view.source_title(iri),
-                        view.kind(iri) or path.split("/")[0], path])
+        entries.append(
+            [
+                "\n".join(keys),
+                view.label(iri) if iri not in data.sources else view.source_title(iri),
+                view.kind(iri) or path.split("/")[0],
+                path,
+            ]
+        )
     target = writer.lang_root(lang) / "assets" / "search-index.js"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("window.KG_SEARCH = " + script_json(entries) + ";\n", encoding="utf-8")
@@ -1141,7 +1170,9 @@ def _query_book(writer: Writer, store: ox.Store) -> None:
             books[lang].append(
                 {
                     "name": query.name,
-                    "title": (query.title_en or query.title) if lang == "en" else (query.title or query.title_en),
+                    "title": (query.title_en or query.title)
+                    if lang == "en"
+                    else (query.title or query.title_en),
                     "description": (query.description_en or query.description)
                     if lang == "en"
                     else (query.description or query.description_en),
@@ -1163,8 +1194,11 @@ def _cell(view: View, term: object) -> dict[str, str]:
     if term is None:
         return {"href": "", "text": ""}
     if isinstance(term, ox.NamedNode):
-        return view.link(term.value) if term.value.startswith(BASE) or term.value in view.data.sources else {
-            "href": "", "text": term.value}
+        return (
+            view.link(term.value)
+            if term.value.startswith(BASE) or term.value in view.data.sources
+            else {"href": "", "text": term.value}
+        )
     return {"href": "", "text": _value(term)}
 
 
@@ -1205,15 +1239,30 @@ def _other_pages(writer: Writer, build: Path, store: ox.Store, maps: bool) -> No
                 "dateModified": data.date,
             }
         )
-        writer.write(lang, "index.html", "home.html", cards=cards, counts=data.counts,
-                     map="maps/ecosystem.html" if maps else "", jsonld=home_ld)
-        for kind, name in (("organisation", "organisations"), ("person", "people"), ("act", "acts"),
-                           ("cluster", "clusters")):
-            items = sorted((view.link(i) | {"type": view.kind(i)} for i in data.resources[kind]),
-                           key=lambda x: (x["text"].lower(), x["href"]))
+        writer.write(
+            lang,
+            "index.html",
+            "home.html",
+            cards=cards,
+            counts=data.counts,
+            map="maps/ecosystem.html" if maps else "",
+            jsonld=home_ld,
+        )
+        for kind, name in (
+            ("organisation", "organisations"),
+            ("person", "people"),
+            ("act", "acts"),
+            ("cluster", "clusters"),
+        ):
+            items = sorted(
+                (view.link(i) | {"type": view.kind(i)} for i in data.resources[kind]),
+                key=lambda x: (x["text"].lower(), x["href"]),
+            )
             writer.write(lang, f"{name}.html", "list.html", heading=TEXT[lang][name], items=items)
-        sources = sorted((view.source(u) | {"date": data.first(u, "dcterms:date")} for u in data.sources),
-                         key=lambda x: (x["text"].lower(), x["url"]))
+        sources = sorted(
+            (view.source(u) | {"date": data.first(u, "dcterms:date")} for u in data.sources),
+            key=lambda x: (x["text"].lower(), x["url"]),
+        )
         writer.write(lang, "sources.html", "list.html", heading=TEXT[lang]["sources"], items=sources)
         writer.write(lang, "coverage.html", "coverage.html", sections=report.sections)
         writer.write(lang, "catalogue.html", "catalogue.html", catalogue=catalogue)
@@ -1287,7 +1336,9 @@ def write_site(build_dir: Path | str, out_dir: Path | str, *, lang: str = "both"
         _replace(temp, out)
     except OSError as error:
         shutil.rmtree(temp, ignore_errors=True)
-        raise KgError([Problem(out, None, "--out", f"cannot write the site: {error.strerror or error}")]) from None
+        raise KgError(
+            [Problem(out, None, "--out", f"cannot write the site: {error.strerror or error}")]
+        ) from None
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
