@@ -46,6 +46,7 @@ def test_the_wheel_holds_the_ontology_shapes_queries_and_page_template(wheel: Pa
     expected = {f"kg/ontology/{p.name}" for p in (ROOT / "ontology").glob("*.ttl")}
     expected |= {f"kg/queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")}
     expected.add("kg/viz_page.html")
+    expected |= {f"kg/templates/{p.name}" for p in (ROOT / "kg" / "templates").iterdir() if p.is_file()}
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
 
