@@ -131,7 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
         "search_title": "Cerca",
         "no_results": "Nessun risultato",
         "data_as_of": "Dati al",
-        "licence": "Dati pubblicati con licenza CC BY 4.0; ogni fatto cita la pagina pubblica che lo afferma.",
+        "licence": "Dati pubblicati con licenza CC BY 4.0; ogni fatto cita la pagina che lo afferma.",
         "status": "Stato",
         "founded": "Fondazione",
         "named_declared": "Membri nominati / dichiarati",
@@ -444,18 +444,18 @@ def read_data(build: Path, store: ox.Store) -> Data:
     label, alt = P["rdfs:label"], P["skos:altLabel"]
     for quad in store.quads_for_pattern(None, ox.NamedNode(label), None):
         if isinstance(quad.object, ox.Literal):
-            data.labels.setdefault(quad.subject.value, {}).setdefault(
-                quad.object.language or "", quad.object.value
+            data.labels.setdefault(_value(quad.subject), {}).setdefault(
+                quad.object.language or "", _value(quad.object)
             )
     for quad in store.quads_for_pattern(None, ox.NamedNode(alt), None):
-        data.alts.setdefault(quad.subject.value, []).append(quad.object.value)
+        data.alts.setdefault(_value(quad.subject), []).append(_value(quad.object))
     for names in data.alts.values():
         names.sort()
     wanted = set(P.values()) - {label, alt}
     for predicate in sorted(wanted):
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
             if isinstance(quad.object, (ox.NamedNode, ox.Literal)):
-                data.props.setdefault(quad.subject.value, {}).setdefault(predicate, []).append(quad.object)
+                data.props.setdefault(_value(quad.subject), {}).setdefault(predicate, []).append(quad.object)
     for props in data.props.values():
         for values in props.values():
             values.sort(key=lambda t: (t.value, getattr(t, "language", None) or ""))
@@ -480,11 +480,11 @@ def read_data(build: Path, store: ox.Store) -> Data:
     data.sources = _source_slugs(store)
     backs: dict[str, list[str]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, ox.NamedNode(P["dcterms:source"]), None):
-        backs[quad.object.value].append(quad.subject.value)
+        backs[_value(quad.object)].append(_value(quad.subject))
     data.by_source = {k: sorted(v) for k, v in backs.items()}
     against: dict[str, list[str]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, ox.NamedNode(P["lkg:disputedBy"]), None):
-        against[quad.object.value].append(quad.subject.value)
+        against[_value(quad.object)].append(_value(quad.subject))
     data.disputed_by_source = {k: sorted(v) for k, v in against.items()}
     acts: dict[str, list[str]] = defaultdict(list)
     for act in data.resources["act"]:
@@ -1056,7 +1056,7 @@ def _slices(build: Path, root: Path, data: Data) -> int:
                 elif o.datatype.value != PREFIXES["xsd"] + "string":
                     value["@type"] = o.datatype.value
             else:
-                value = {"@id": o.value}
+                value = {"@id": _value(o)}
             key = "@type" if t.predicate.value == P["rdf:type"] else t.predicate.value
             node.setdefault(key, []).append(value["@id"] if key == "@type" else value)
         path.with_suffix(".jsonld").write_text(
@@ -1065,7 +1065,7 @@ def _slices(build: Path, root: Path, data: Data) -> int:
         written += 2
 
     for triple in ox.parse(path=str(build / "kg.nt"), format=ox.RdfFormat.N_TRIPLES):
-        subject = triple.subject.value
+        subject = _value(triple.subject)
         if subject != current:
             flush()
             current, triples = subject, []
@@ -1147,7 +1147,7 @@ def _paths(data: Data, store: ox.Store) -> None:
 
 def _query_book(writer: Writer, store: ox.Store) -> None:
     """queries.html (each language) and queries/<name>.csv: every saved query, run on this build."""
-    from kg.query import Embedded, library, labels_for, render_result, run
+    from kg.query import Embedded, labels_for, library, render_result, run
 
     engine = Embedded(store)
     books: dict[str, list[dict[str, Any]]] = {lang: [] for lang in writer.langs}
