@@ -219,6 +219,41 @@ def stats_command(build_dir: Path, data_dir: Path, fmt: str, write_to: Path | No
         click.echo(render_coverage(report, fmt))
 
 
+@main.command("site")
+@build_option
+@data_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="Folder of the site; replaced as a whole once every page is written.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["it", "en", "both"]),
+    default="both",
+    show_default=True,
+    help="Italian at the root, English under en/, or one language.",
+)
+def site_command(build_dir: Path, data_dir: Path, out_dir: Path, lang: str) -> None:
+    """The ecosystem site: a page per cluster, organisation, person, act and source, offline.
+
+    \b
+    Example:
+        kg site --out build/site && xdg-open build/site/index.html
+    """
+    from kg.site import write_site
+    from kg.store import ensure_build
+
+    report = write_site(ensure_build(build_dir, data_dir), out_dir, lang=lang)
+    click.echo(
+        f"wrote {report.pages} pages ({report.files} files, {report.size / 1e6:.1f} MB) into {report.out}"
+    )
+    click.echo(f"home page: {report.home}")
+
+
 @main.group("query")
 def query_group() -> None:
     """The saved SPARQL queries: list them, run them on the build or on an endpoint.

@@ -236,11 +236,22 @@ def ecosystem_map(two: nx.Graph, *, lang: str = "it", title: str | None = None, 
     )
 
 
+def _ordered_subgraph(two: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph on ``nodes``, with nodes and edges in sorted order (a subgraph view iterates
+    in set order, which varies with PYTHONHASHSEED, and the layout follows edge order)."""
+    keep = sorted(set(nodes))
+    part = nx.Graph()
+    part.add_nodes_from((n, two.nodes[n]) for n in keep)
+    edges = ((min(u, v), max(u, v), d) for u, v, d in two.subgraph(keep).edges(data=True))
+    part.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1])))
+    return part
+
+
 def cluster_map(
     two: nx.Graph, cluster: str, *, lang: str = "it", title: str | None = None, caption: str = ""
 ) -> MapSpec:
     """One cluster and its members (disputed claims drawn dashed); size by clusters each member is in."""
-    part = two.subgraph([cluster, *two.neighbors(cluster)]).copy()
+    part = _ordered_subgraph(two, [cluster, *two.neighbors(cluster)])
     sizes = {n: float(two.degree(n)) for n in part}
     name = _label(two.nodes[cluster], lang)
     return _spec(

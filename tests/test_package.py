@@ -47,6 +47,7 @@ def test_the_wheel_holds_the_ontology_shapes_queries_and_page_template(wheel: Pa
     expected |= {f"kg/queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")}
     expected.add("kg/viz_page.html")
     expected |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py")}  # subpackages too
+    expected |= {f"kg/templates/{p.name}" for p in (ROOT / "kg" / "templates").iterdir() if p.is_file()}
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
 
