@@ -313,7 +313,9 @@ def _vis_assets() -> tuple[str, str]:
     folder = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
     script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
     style = (folder / "vis-network.css").read_text(encoding="utf-8")
-    return script.replace("</script", "<\\/script"), style
+    # U+0085 (NEXT LINE) is a code point HTML forbids; vis-network has it only inside string
+    # literals, where the escape \u0085 means the same character
+    return script.replace("</script", "<\\/script").replace("\x85", "\\u0085"), style
 
 
 def _options() -> dict[str, object]:
@@ -370,6 +372,10 @@ def render_html(spec: MapSpec) -> str:
         "{{caption}}": html.escape(spec.caption),
         "{{credit}}": html.escape(texts["credit"]),
         "{{hint}}": html.escape(texts["hint"]),
+        "{{table_head}}": "".join(
+            f'<th scope="col"><button type="button">{html.escape(texts[key])}</button></th>'
+            for key in ("name", "type", "city", "clusters", "sources")
+        ),
         "{{vis_style}}": style,
     }
     for key, value in replacements.items():
