@@ -101,7 +101,8 @@ def _groups(store: ox.Store) -> tuple[Section, Section]:
                   (COUNT(DISTINCT ?source) AS ?pages)
            WHERE {
              # each group once: a union row per membership would multiply the memberships below
-             { SELECT DISTINCT ?g WHERE { { ?g a lkg:Cluster } UNION { ?m0 a org:Membership ; org:organization ?g } } }
+             { SELECT DISTINCT ?g WHERE {
+                 { ?g a lkg:Cluster } UNION { ?m0 a org:Membership ; org:organization ?g } } }
              ?g rdfs:label ?label FILTER(LANG(?label) = "it")
              BIND(EXISTS { ?g a lkg:Cluster } AS ?isCluster)
              OPTIONAL {
