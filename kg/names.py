@@ -12,6 +12,7 @@ Only the standard library and `kg.errors`: every module may use this one.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -37,6 +38,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+@functools.lru_cache(maxsize=1 << 18)  # the same names are compared again and again
 def normalise_name(text: str) -> str:
     """The form under which two names count as the same name.
 
@@ -72,6 +74,10 @@ def _abbreviates(short: str, words: Sequence[str]) -> bool:
         ):
             return True
     return False
+
+
+MANY = 5_000
+"""Above this many names, close spellings are sought among those of similar length and first letter."""
 
 
 def suggest(
@@ -122,10 +128,22 @@ def suggest(
             return [alias]
         short = slugify(value).replace("-", "")
         if len(short) >= 3:
-            found = sorted({known for name, known in aliases.items() if _abbreviates(short, name.split())})
+            # an abbreviation starts with its name's first letter: only those names are tried
+            found = sorted(
+                {
+                    known
+                    for name, known in aliases.items()
+                    if name[:1] == short[0] and _abbreviates(short, name.split())
+                }
+            )
             if 0 < len(found) <= n:
                 return found
-    return difflib.get_close_matches(value, sorted(set(candidates)), n=n, cutoff=cutoff)
+    pool = sorted(set(candidates))
+    if len(pool) > MANY:
+        # difflib compares every name; among many, keep those of a similar length and first letter
+        first, size = value[:1].casefold(), len(value)
+        pool = [c for c in pool if c[:1].casefold() == first and abs(len(c) - size) <= size // 3 + 1]
+    return difflib.get_close_matches(value, pool, n=n, cutoff=cutoff)
 
 
 def did_you_mean(options: Sequence[str]) -> str:

@@ -88,3 +88,11 @@ def test_resolve_unknown_suggests() -> None:
 def test_resolve_never_matches_an_empty_name() -> None:
     with pytest.raises(KgError, match="unknown organisation '--'"):
         resolve("--", {ORG + "a": ["", "A"], ORG + "b": [""]}, what="organisation", field="name")
+
+
+def test_suggest_among_many_names_still_finds_the_close_spelling() -> None:
+    from kg.names import MANY
+
+    crowd = [f"synthetic organisation {i:07d}" for i in range(MANY + 1000)]
+    assert suggest("lumsn", [*crowd, "lumson", "Lombardia"]) == ["lumson"]
+    assert suggest("Synthetic Organisation 0000042x", crowd)[0] == "synthetic organisation 0000042"
