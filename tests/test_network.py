@@ -218,3 +218,22 @@ def test_igraph_betweenness_matches_networkx() -> None:
     runs = [betweenness(graph, k=20, seed=seed) for seed in range(60)]
     mean = {n: sum(r[n] for r in runs) / len(runs) for n in graph}
     assert max(abs(mean[n] - exact[n]) for n in graph) < 0.015  # largest exact value: 0.079
+
+
+def test_shortest_paths_are_networkx_own_in_its_order(real: nx.Graph) -> None:
+    """The walk that stops at the target's distance gives what networkx's full walk gives."""
+    import random
+
+    from kg.network import ORG_KIND, shortest_paths
+
+    organisations = sorted(n for n, d in real.nodes(data=True) if d["kind"] == ORG_KIND)
+    pairs = random.Random(3).sample([(a, b) for a in organisations[:40] for b in organisations[-40:]], 60)
+    compared = 0
+    for a, b in pairs:
+        if not nx.has_path(real, a, b):
+            with pytest.raises(nx.NetworkXNoPath):
+                list(shortest_paths(real, a, b))
+            continue
+        assert list(shortest_paths(real, a, b)) == list(nx.all_shortest_paths(real, a, b)), (a, b)
+        compared += 1
+    assert compared >= 30
