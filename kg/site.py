@@ -946,8 +946,9 @@ def _environment() -> Any:
 class Writer:
     """Renders pages of one site build and writes each as soon as it is rendered."""
 
-    def __init__(self, root: Path, data: Data, langs: tuple[str, ...], maps: bool) -> None:
+    def __init__(self, root: Path, data: Data, langs: tuple[str, ...], maps: bool, build: Path) -> None:
         self.root = root
+        self.build = build  # kg.nt, which the slices are cut from
         self.data = data
         self.langs = langs
         self.maps = maps
@@ -1001,38 +1002,73 @@ _WRITER: Writer | None = None
 
 
 def _render_share(share: tuple[int, int]) -> int:
-    """A worker's share of the pages (every n-th job), written by the forked `Writer`."""
-    assert _WRITER is not None
+    """A worker's share of the pages and slices (every n-th), written by the forked `Writer`."""
+    if _WRITER is None:
+        raise RuntimeError("_render_share runs only in a worker forked by _ResourcePages")
     index, count = share
     _WRITER.pages = 0
     _WRITER.resource_pages(_jobs(_WRITER.data)[index::count])
+    _slices(_WRITER.build, _WRITER.root, _WRITER.data, share)
     return _WRITER.pages
 
 
-def _write_resource_pages(writer: Writer) -> None:
-    global _WRITER
-    jobs = _jobs(writer.data)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) * len(writer.langs) <= POOL_ABOVE or workers < 2 or os.name != "posix":
-        writer.resource_pages(jobs)
-        return
-    import multiprocessing
+class _ResourcePages:
+    """The pages and slices of every resource, written by forked workers while the caller goes on.
 
-    _WRITER = writer
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            writer.pages += sum(pool.map(_render_share, [(i, workers) for i in range(workers)]))
-    finally:
-        _WRITER = None
+    Above `POOL_ABOVE` pages, one worker per core (at most 8) starts at once and writes
+    every n-th page and slice, while the main process writes the other pages and the
+    query book; `wait` collects the count. Below that, `wait` writes them itself.
+    """
+
+    def __init__(self, writer: Writer) -> None:
+        global _WRITER
+        self.writer = writer
+        self.result: Any = None
+        self.pool: Any = None
+        jobs = _jobs(writer.data)
+        workers = min(os.cpu_count() or 1, 8)
+        if len(jobs) * len(writer.langs) <= POOL_ABOVE or workers < 2 or os.name != "posix":
+            return
+        import multiprocessing
+
+        _WRITER = writer  # what the forked workers inherit
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+        self.result = self.pool.map_async(_render_share, [(i, workers) for i in range(workers)])
+
+    def wait(self) -> None:
+        """Until every resource page is written (here, if no worker was started)."""
+        global _WRITER
+        if self.pool is None:
+            self.writer.resource_pages(_jobs(self.writer.data))
+            _slices(self.writer.build, self.writer.root, self.writer.data)
+            return
+        try:
+            self.writer.pages += sum(self.result.get())
+            self.pool.close()
+        finally:
+            self.pool.terminate()
+            self.pool.join()
+            _WRITER = None
+
+    def stop(self) -> None:
+        """Stop the workers (the build failed elsewhere)."""
+        global _WRITER
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            _WRITER = None
 
 
-def _slices(build: Path, root: Path, data: Data) -> int:
+def _slices(build: Path, root: Path, data: Data, share: tuple[int, int] = (0, 1)) -> int:
     """``<kind>/<slug>.ttl`` and ``.jsonld`` for every page's resource, streamed from kg.nt.
 
     kg.nt is sorted, so a subject's triples are consecutive: one pass, one subject at a time.
-    The Turtle slice is written as N-Triples, which is Turtle.
+    The Turtle slice is written as N-Triples, which is Turtle. ``share`` ``(i, n)`` writes
+    only every n-th resource from the i-th (a worker's part).
     """
-    wanted = {iri for kind in PAGE_KINDS for iri in data.resources[kind]}
+    index, count = share
+    every = sorted(iri for kind in PAGE_KINDS for iri in data.resources[kind])
+    wanted = set(every[index::count])
     written = 0
     current: str | None = None
     triples: list[ox.Triple] = []
@@ -1122,7 +1158,7 @@ def _maps(build: Path, root: Path, data: Data, langs: tuple[str, ...], store: ox
 def _paths(data: Data, store: ox.Store) -> None:
     """Explained paths among the top bridges (organisations in most clusters), precomputed."""
     from kg.errors import KgError as NoPath
-    from kg.network import explain_paths, two_mode
+    from kg.network import explain_paths
 
     clusters = set(data.resources["cluster"])
     count: dict[str, int] = defaultdict(int)
@@ -1132,7 +1168,7 @@ def _paths(data: Data, store: ox.Store) -> None:
     top = sorted((o for o in count if o in data.props), key=lambda o: (-count[o], o))[:PATH_TOP]
     if len(top) < 2:
         return
-    two = two_mode(store)
+    two = _tie_graph(data, clusters)
     for source in top:
         for target in top:
             if source == target or source not in two or target not in two:
@@ -1143,6 +1179,32 @@ def _paths(data: Data, store: ox.Store) -> None:
                 continue
             if found:
                 data.paths.setdefault(source, []).append((target, found[0]))
+
+
+def _tie_graph(data: Data, clusters: set[str]) -> Any:
+    """`kg.network.two_mode`'s graph, made from the memberships already read (not asked again).
+
+    Nodes and edges go in in the same sorted order as there, so a search walks them alike
+    and finds the same paths; disputed memberships are left out, as there.
+    """
+    import networkx as nx
+
+    from kg.network import CLUSTER_KIND, ORG_KIND
+
+    edges: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for tie in data.memberships:
+        if tie.within in clusters and not tie.disputed:
+            edge = edges[(tie.who, tie.within)]
+            edge["roles"].add(tie.role)
+            edge["sources"].update(tie.sources)
+    graph = nx.Graph()
+    for node in sorted({n for pair in edges for n in pair} | clusters):
+        label = data.labels.get(node, {})
+        kind = CLUSTER_KIND if node in clusters else ORG_KIND
+        graph.add_node(node, kind=kind, label=label.get("it") or label.get("en") or node)
+    for (org, cluster), values in sorted(edges.items()):
+        graph.add_edge(org, cluster, weight=1, **{k: sorted(v) for k, v in sorted(values.items())})
+    return graph
 
 
 def _query_book(writer: Writer, store: ox.Store) -> None:
@@ -1325,14 +1387,18 @@ def write_site(build_dir: Path | str, out_dir: Path | str, *, lang: str = "both"
         temp.mkdir()
         maps = _maps(build, temp, data, langs, store)
         _paths(data, store)
-        writer = Writer(temp, data, langs, maps)
-        _assets(temp)
-        for one in langs:
-            _search_index(writer, one)
-        _other_pages(writer, build, store, maps)
-        _query_book(writer, store)
-        _slices(build, temp, data)
-        _write_resource_pages(writer)
+        writer = Writer(temp, data, langs, maps, build)
+        resource_pages = _ResourcePages(writer)  # in worker processes, while the rest is written here
+        try:
+            _assets(temp)
+            for one in langs:
+                _search_index(writer, one)
+            _other_pages(writer, build, store, maps)
+            _query_book(writer, store)
+        except BaseException:
+            resource_pages.stop()
+            raise
+        resource_pages.wait()
         _replace(temp, out)
     except OSError as error:
         shutil.rmtree(temp, ignore_errors=True)

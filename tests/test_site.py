@@ -352,6 +352,25 @@ def test_two_builds_in_two_processes_are_byte_identical(real_build: Path, tmp_pa
     assert trees[0] == trees[1]
 
 
+def test_pages_written_by_worker_processes_are_the_pages_written_in_one(
+    site: Path, real_build: Path, tmp_path: Path
+) -> None:
+    """Large sites share the resource pages among forked workers: the same files come out."""
+    out = tmp_path / "pooled"
+    code = (
+        "import sys, kg.site as s\n"
+        "s.POOL_ABOVE = 0  # workers even for the real data's few hundred pages\n"
+        "r = s.write_site(sys.argv[1], sys.argv[2])\n"
+        "print(r.pages)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(real_build), str(out)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 1000
+    assert _tree(out) == _tree(site)
+
+
 def test_a_bad_out_gives_one_clean_line(real_build: Path, tmp_path: Path) -> None:
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
