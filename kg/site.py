@@ -49,6 +49,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.names import normalise_name
+from kg.viz import script_json
 from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES, PREFIXES, expand
 
 __all__ = ["PAGE_KINDS", "SiteReport", "page_path", "write_site"]
@@ -333,20 +334,6 @@ def page_path(resource: str) -> str | None:
     if kind not in PAGE_KINDS or not slug or "/" in slug:
         return None
     return f"{kind}/{slug}.html"
-
-
-def script_json(value: object) -> str:
-    """JSON safe inside a ``<script>`` element: no tag, entity or line separator breaks out.
-
-    Examples
-    --------
-    >>> script_json({"name": "</script><b>"})
-    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(raw, escaped)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # --------------------------------------------------------------------------- the data

@@ -36,6 +36,7 @@ __all__ = [
     "ego_map",
     "render_html",
     "render_svg",
+    "script_json",
     "draw",
     "embed_snippet",
     "write",
@@ -292,8 +293,16 @@ def clusters_map(two: nx.Graph, *, lang: str = "it", title: str | None = None, c
 # --------------------------------------------------------------------------- HTML
 
 
-def _script_json(value: object) -> str:
-    """JSON safe inside a <script> element: no tag, entity or line-separator can break out."""
+def script_json(value: object) -> str:
+    r"""JSON safe inside a ``<script>`` element: no tag, entity or line separator breaks out.
+
+    The maps and every page of `kg.site` embed their data with it.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script><b>"})
+    '{"name": "\\u003c/script\\u003e\\u003cb\\u003e"}'
+    """
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     for raw, escaped in (
         ("<", "\\u003c"),
@@ -382,7 +391,7 @@ def render_html(spec: MapSpec) -> str:
         page = page.replace(key, value)
     # the scripts last, so no placeholder inside them is ever replaced
     page = page.replace("/*{{vis_script}}*/", script, 1)
-    return page.replace("/*{{data}}*/", "const DATA = " + _script_json(payload) + ";", 1)
+    return page.replace("/*{{data}}*/", "const DATA = " + script_json(payload) + ";", 1)
 
 
 # --------------------------------------------------------------------------- SVG and PNG
