@@ -177,15 +177,12 @@ def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, 
 
     from kg.shapes import read_turtle
 
-    data = rdflib.Graph()
-    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        # Oxigraph parses, rdflib only receives terms: rdflib's N-Triples reader is
-        # quadratic in the length of a line (a 2 MB label took 12 s).
-        data.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-    ontology, shapes_graph = rdflib.Graph(), rdflib.Graph()
-    for graph, source in ((ontology, ontology_dir() / "lkg.ttl"), (shapes_graph, path)):
-        for triple in read_turtle(source):  # a syntax error: a KgError at its line
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    # Oxigraph parses, rdflib only receives terms: rdflib's N-Triples reader is quadratic
+    # in the length of a line (a 2 MB label took 12 s); a Turtle syntax error becomes a
+    # KgError at its line (read_turtle).
+    data = _rdflib_graph(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    ontology = _rdflib_graph(read_turtle(ontology_dir() / "lkg.ttl"))
+    shapes_graph = _rdflib_graph(read_turtle(path))
     logging.getLogger("pyshacl-validate").disabled = True  # it prints load errors; they come back as KgError
     try:
         _, report, _ = pyshacl.validate(
@@ -210,6 +207,16 @@ def _pyshacl_findings(ntriples: bytes, path: Path) -> list[tuple[str, str, str, 
             )
         )
     return findings
+
+
+def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """An rdflib graph of Oxigraph's triples (for pySHACL)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for t in triples:
+        graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+    return graph
 
 
 def _to_rdflib(term: object) -> rdflib.term.Node:

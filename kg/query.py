@@ -52,6 +52,7 @@ __all__ = [
     "find",
     "library",
     "library_table",
+    "ontology_labels",
     "open_engine",
     "render_result",
     "run",
@@ -94,6 +95,16 @@ class QueryFile:
     description_en: str = ""
     params: list[Param] = field(default_factory=list)
     example: dict[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (``it`` or ``en``), the other language's when it has none."""
+        return (self.title_en or self.title) if lang == "en" else (self.title or self.title_en)
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang``, the other language's when it has none."""
+        if lang == "en":
+            return self.description_en or self.description
+        return self.description or self.description_en
 
     def example_command(self) -> str:
         """The ``kg query run`` command line of the header's example.
@@ -539,7 +550,7 @@ def run(query: QueryFile, params: dict[str, str], engine: Engine) -> Result:
 _ONTOLOGY_LABELS: dict[str, dict[str, str]] = {}
 
 
-def _ontology_labels() -> dict[str, dict[str, str]]:
+def ontology_labels() -> dict[str, dict[str, str]]:
     """Labels of the ontology's terms (roles, classes), read once from ontology/lkg.ttl."""
     if not _ONTOLOGY_LABELS:
         label = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -554,7 +565,7 @@ def _ontology_labels() -> dict[str, dict[str, str]]:
 def labels_for_terms(terms: list[str], lang: str) -> dict[str, str]:
     """Labels of ontology terms (roles, classes) in ``lang``, falling back to the other language."""
     other = "en" if lang == "it" else "it"
-    labels = _ontology_labels()
+    labels = ontology_labels()
     return {
         term: next(labels[term][k] for k in (lang, other, "") if k in labels[term])
         for term in terms
@@ -565,7 +576,7 @@ def labels_for_terms(terms: list[str], lang: str) -> dict[str, str]:
 def labels_for(result: Result, engine: Engine, lang: str) -> dict[str, str]:
     """A readable label, in ``lang`` where there is one, for each IRI in the result."""
     iris = sorted({c.value for row in result.rows for c in row if isinstance(c, ox.NamedNode)})
-    found: dict[str, dict[str, str]] = {k: dict(v) for k, v in _ontology_labels().items() if k in iris}
+    found: dict[str, dict[str, str]] = {k: dict(v) for k, v in ontology_labels().items() if k in iris}
     # Only our resources get a label in place of their IRI: a source page or a website
     # stays its URL, which is what a reader needs to follow it.
     ours = [i for i in iris if i not in found and i.startswith(BASE)]
@@ -620,7 +631,7 @@ def library_table(lang: str = "it", directory: Path | None = None) -> str:
     rows: list[list[Cell]] = [
         [
             q.name,
-            (q.title_en or q.title) if lang == "en" else (q.title or q.title_en),
+            q.title_in(lang),
             ", ".join(p.name for p in q.params),
             q.example_command() if q.example else "",
         ]

@@ -50,7 +50,7 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.names import normalise_name
 from kg.viz import script_json
-from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES, PREFIXES, expand
+from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES, PREFIXES, compact, expand
 
 __all__ = ["PAGE_KINDS", "SiteReport", "page_path", "write_site"]
 
@@ -422,12 +422,12 @@ def _source_slugs(store: ox.Store) -> dict[str, str]:
 
 def read_data(build: Path, store: ox.Store) -> Data:
     """Everything the pages show, in a few bulk queries over ``store``."""
-    from kg.query import _ontology_labels
+    from kg.query import ontology_labels
     from kg.store import select
     from kg.viz import data_date
 
     data = Data(date=data_date(build))
-    data.ontology = _ontology_labels()
+    data.ontology = ontology_labels()
     label, alt = P["rdfs:label"], P["skos:altLabel"]
     for quad in store.quads_for_pattern(None, ox.NamedNode(label), None):
         if isinstance(quad.object, ox.Literal):
@@ -1127,13 +1127,12 @@ def _maps(build: Path, root: Path, data: Data, langs: tuple[str, ...], store: ox
     if len(data.resources["organisation"]) > MAP_MAX_NODES:
         return False
     from kg.network import two_mode
-    from kg.viz import TEXT as MAP_TEXT
-    from kg.viz import cluster_map, ecosystem_map, write
+    from kg.viz import caption_text, cluster_map, ecosystem_map, write
 
     two = two_mode(store, disputed=True)
     for lang in langs:
         folder = (root if lang == "it" else root / "en") / "maps"
-        caption = MAP_TEXT[lang]["caption"].format(date=data.date, sources=len(data.sources))
+        caption = caption_text(lang, date=data.date, sources=len(data.sources))
         write(ecosystem_map(two, lang=lang, caption=caption), folder / "ecosystem.html")
         for cluster in data.resources["cluster"]:
             if cluster in two:
@@ -1144,7 +1143,6 @@ def _maps(build: Path, root: Path, data: Data, langs: tuple[str, ...], store: ox
 
 def _paths(data: Data, store: ox.Store) -> None:
     """Explained paths among the top bridges (organisations in most clusters), precomputed."""
-    from kg.errors import KgError as NoPath
     from kg.network import explain_paths
 
     clusters = set(data.resources["cluster"])
@@ -1162,7 +1160,7 @@ def _paths(data: Data, store: ox.Store) -> None:
                 continue
             try:
                 found = explain_paths(two, source, target, limit=1)
-            except NoPath:
+            except KgError:  # no chain of shared clusters links the two
                 continue
             if found:
                 data.paths.setdefault(source, []).append((target, found[0]))
@@ -1219,12 +1217,8 @@ def _query_book(writer: Writer, store: ox.Store) -> None:
             books[lang].append(
                 {
                     "name": query.name,
-                    "title": (query.title_en or query.title)
-                    if lang == "en"
-                    else (query.title or query.title_en),
-                    "description": (query.description_en or query.description)
-                    if lang == "en"
-                    else (query.description or query.description_en),
+                    "title": query.title_in(lang),
+                    "description": query.description_in(lang),
                     "params": [(p.name, p.description) for p in query.params],
                     "text": query.text,
                     "command": query.example_command() if query.example else f"kg query run {query.name}",
@@ -1253,8 +1247,6 @@ def _cell(view: View, term: object) -> dict[str, str]:
 
 def _catalogue(build: Path) -> list[tuple[str, list[tuple[str, str]]]]:
     """build/catalog.ttl as (subject, [(property, value)]) groups, sorted."""
-    from kg.vocab import compact
-
     path = build / "catalog.ttl"
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if path.is_file():

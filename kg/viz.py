@@ -37,6 +37,8 @@ __all__ = [
     "render_html",
     "render_svg",
     "script_json",
+    "caption_text",
+    "data_date",
     "draw",
     "embed_snippet",
     "write",
@@ -530,6 +532,17 @@ MAP_KINDS = ("ecosystem", "cluster", "ego", "clusters")
 """The maps `draw` makes; ``cluster`` and ``ego`` are about one named node."""
 
 
+def caption_text(lang: str, *, date: str, sources: int) -> str:
+    """The caption under a map: the date of its data and how many sources back it.
+
+    Examples
+    --------
+    >>> caption_text("en", date="2026-02-18", sources=270)
+    'Data as of 2026-02-18: 270 public sources, cited for every tie.'
+    """
+    return TEXT[lang]["caption"].format(date=date, sources=sources)
+
+
 def data_date(build: Path) -> str:
     """The date the build's data speaks for: its catalogue's ``dcterms:modified``.
 
@@ -576,7 +589,7 @@ def draw(
     store = load_store(build)
     two = two_mode(store, disputed=True)
     sources = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a foaf:Document }")[0]["n"]
-    caption = TEXT[lang]["caption"].format(date=data_date(build), sources=getattr(sources, "value", 0))
+    caption = caption_text(lang, date=data_date(build), sources=int(getattr(sources, "value", 0)))
     if kind == "cluster":
         node = find_node(two, str(name), kind=CLUSTER_KIND)
         spec = cluster_map(two, node, lang=lang, title=title, caption=caption)

