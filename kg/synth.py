@@ -119,7 +119,7 @@ def synthesise(organisations: int, out: Path | str, *, seed: int = 1) -> dict[st
         count = 1
         while rng.random() < 0.3 and count < 12:  # 70% in one cluster, 21% in two, ...
             count += 1
-        for cluster in set(rng.choices(cluster_ids, weights=weights, k=count)):
+        for cluster in sorted(set(rng.choices(cluster_ids, weights=weights, k=count))):
             members[cluster].append((org, rng.choice(ROLES)))
     for index, cluster in enumerate(cluster_ids):
         lines = [

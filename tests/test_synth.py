@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,13 +19,14 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_same_files_other_seed_other_files(tmp_path: Path) -> None:
-    for name, seed in (("a", "3"), ("b", "3"), ("c", "4")):
-        result = CliRunner().invoke(
-            cli.main,
-            ["synth", "--organisations", "300", "--seed", seed, "--out", str(tmp_path / name)],
-            catch_exceptions=False,
+    """Each generation runs in its own process with its own hash seed, as two users' runs would."""
+    for name, seed, hash_seed in (("a", "3", "1"), ("b", "3", "2"), ("c", "4", "1")):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        command = ["synth", "--organisations", "300", "--seed", seed, "--out", str(tmp_path / name)]
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", *command], env=env, capture_output=True, text=True, check=False
         )
-        assert result.exit_code == 0 and "300 organisations" in result.output
+        assert result.returncode == 0 and "300 organisations" in result.stdout, result.stderr
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     assert _files(tmp_path / "a") != _files(tmp_path / "c")
 
