@@ -5,7 +5,10 @@ Italian and English, publisher and rights holder, licence, issued and modified d
 distribution per output file with its media type, format and byte size, and VoID counts
 (triples, instances per class, sources). No package on PyPI ships the DCAT-AP_IT SHACL
 shapes, so ``ontology/catalog-shapes.ttl`` holds ours for the properties DCAT-AP_IT makes
-mandatory, and every build checks the record against them with pySHACL.
+mandatory, and every build checks the record against them with pySHACL. The record also
+conforms to the official DCAT-AP 3.0.0 shapes (tests/test_catalog.py runs SEMIC's own file):
+the values it points to (languages, themes, places, formats) carry the classes DCAT-AP
+requires, and its ``dct:source`` is ISTAT's list of comuni described as a dataset.
 
 The record is deterministic: ``modified`` is the newest date among the sources in data/,
 not the clock, so the same data still gives byte-identical files.
@@ -37,6 +40,10 @@ FORMATS = {
     "kg.nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
     "kg.jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
 }
+
+IANA = "https://www.iana.org/assignments/media-types/"
+ISTAT_COMUNI = "https://w3id.org/lombardia-kg/dataset/source/istat-comuni"
+"""ISTAT's list of comuni as a dataset (its web page is the landing page)."""
 
 _N = ox.NamedNode
 
@@ -134,11 +141,9 @@ def catalog_triples(
         _t(DATASET, "dcterms:conformsTo", LKG_NS.removesuffix("#")),
         _t(DATASET, "void:triples", _typed(triples, "xsd:integer")),
         _t(DATASET, "lkg:sourceCount", _typed(len(data.sources), "xsd:integer")),
-        _t(
-            DATASET,
-            "dcterms:source",
-            "https://www.istat.it/classificazione/codici-dei-comuni-delle-province-e-delle-regioni/",
-        ),
+        _t(DATASET, "dcterms:source", ISTAT_COMUNI),
+        *_controlled_values(),
+        *_istat_dataset(),
     ]
     for name, count in sorted(counts.items()):
         partition = f"{DATASET}/class/{name.replace(':', '-')}"
@@ -157,12 +162,75 @@ def catalog_triples(
             _t(node, "dcterms:title", _text(f"Il grafo in {label}", "it")),
             _t(node, "dcterms:title", _text(f"The graph in {label}", "en")),
             _t(node, "dcat:accessURL", f"{ROOT}build/{name}"),
-            _t(node, "dcat:mediaType", f"https://www.iana.org/assignments/media-types/{media}"),
+            _t(node, "dcat:mediaType", f"{IANA}{media}"),
             _t(node, "dcterms:format", EU + "file-type/" + file_type),
             _t(node, "dcat:byteSize", _typed(size, "xsd:nonNegativeInteger")),
             _t(node, "dcterms:license", LICENCE),
         ]
     return out
+
+
+def _controlled_values() -> list[ox.Triple]:
+    """The classes DCAT-AP 3.0.0 requires of the values the record points to.
+
+    Its shapes check ``sh:class`` on the values of dct:language, dct:spatial,
+    dct:accrualPeriodicity, dcat:theme, dct:conformsTo, dcat:mediaType, dct:format
+    and dcat:accessURL, so the record states each value's class (the EU authority
+    tables and IANA define the values; they do not travel with our graph).
+    """
+    typed = [
+        (EU + "data-theme/ECON", "skos:Concept", "Economia e finanze", "Economy and finance"),
+        (EU + "data-theme/TECH", "skos:Concept", "Scienza e tecnologia", "Science and technology"),
+        (EU + "language/ITA", "dcterms:LinguisticSystem", "italiano", "Italian"),
+        (EU + "language/ENG", "dcterms:LinguisticSystem", "inglese", "English"),
+        (PREFIXES["nuts"] + "ITC4", "dcterms:Location", "Lombardia", "Lombardy"),
+        (EU + "frequency/IRREG", "dcterms:Frequency", "irregolare", "irregular"),
+        (LKG_NS.removesuffix("#"), "dcterms:Standard", "Ontologia lkg", "The lkg ontology"),
+    ]
+    out: list[ox.Triple] = []
+    for value, kind, italian, english in typed:
+        out.append(_t(value, "rdf:type", expand(kind)))
+        if kind == "skos:Concept":
+            out += [
+                _t(value, "skos:prefLabel", _text(italian, "it")),
+                _t(value, "skos:prefLabel", _text(english, "en")),
+                _t(value, "skos:inScheme", EU + "data-theme"),
+            ]
+        else:
+            out += _both(value, "rdfs:label", italian, english)
+    for name, (media, file_type, _label) in sorted(FORMATS.items()):
+        out += [
+            _t(f"{ROOT}build/{name}", "rdf:type", expand("rdfs:Resource")),
+            _t(f"{IANA}{media}", "rdf:type", expand("dcterms:MediaType")),
+            _t(EU + "file-type/" + file_type, "rdf:type", expand("dcterms:MediaTypeOrExtent")),
+        ]
+    return out
+
+
+def _istat_dataset() -> list[ox.Triple]:
+    """ISTAT's list of comuni, the dataset the seats' codes come from, as a dcat:Dataset.
+
+    DCAT-AP expects dct:source to name a dataset, not a web page: the page becomes
+    the dataset's landing page.
+    """
+    page = "https://www.istat.it/classificazione/codici-dei-comuni-delle-province-e-delle-regioni/"
+    return [
+        _t(ISTAT_COMUNI, "rdf:type", expand("dcat:Dataset")),
+        *_both(
+            ISTAT_COMUNI,
+            "dcterms:title",
+            "Codici statistici delle unità amministrative territoriali: comuni, province e regioni",
+            "Statistical codes of the territorial administrative units: municipalities, provinces, regions",
+        ),
+        *_both(
+            ISTAT_COMUNI,
+            "dcterms:description",
+            "L'elenco ISTAT dei comuni da cui il grafo prende codici, province e NUTS 3 delle sedi.",
+            "ISTAT's list of municipalities: the seats' codes, provinces and NUTS 3 come from it.",
+        ),
+        _t(ISTAT_COMUNI, "dcat:landingPage", page),
+        _t(page, "rdf:type", expand("foaf:Document")),
+    ]
 
 
 def check_catalog(turtle: bytes) -> None:

@@ -41,3 +41,29 @@ def test_a_record_without_its_mandatory_properties_fails_the_shapes(real_build: 
     graph.remove((rdflib.URIRef(DATASET), DCT.rightsHolder, None))
     with pytest.raises(KgError, match="catalogue record breaks a shape"):
         check_catalog(graph.serialize(format="turtle").encode())
+
+
+OFFICIAL_SHAPES = Path(__file__).parent / "external" / "dcat-ap-3.0.0-SHACL.ttl"
+
+
+def _dcat_ap_violations(graph: rdflib.Graph) -> list[tuple[str, str]]:
+    """(focus node, path) of each violation of the official DCAT-AP 3.0.0 shapes."""
+    import pyshacl
+
+    shapes = rdflib.Graph().parse(OFFICIAL_SHAPES, format="turtle")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    return sorted(
+        (str(report.value(r, sh.focusNode)), str(report.value(r, sh.resultPath)))
+        for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)
+        if report.value(r, sh.resultSeverity) == sh.Violation
+    )
+
+
+def test_the_catalogue_conforms_to_the_official_dcat_ap_3_shapes(real_build: Path) -> None:
+    graph = rdflib.Graph().parse(real_build / "catalog.ttl", format="turtle")
+    assert _dcat_ap_violations(graph) == []
+    # The shapes do bite: the values' classes are what DCAT-AP checks, so dropping them fails.
+    for value in set(graph.objects(rdflib.URIRef(DATASET), DCT.language)):
+        graph.remove((value, rdflib.RDF.type, None))
+    assert [path for _, path in _dcat_ap_violations(graph)] == [str(DCT.language)] * 2
