@@ -49,3 +49,43 @@ def test_readme_layout_lists_every_module_of_kg_and_nothing_else() -> None:
         + (f"remove the line for {', '.join(stale)} (no such file or folder)" if stale else "")
     )
     assert len(listed) == len(set(listed)), "a kg/ path is listed twice in README.md's Layout"
+
+
+DOCS = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def local_links(text: str) -> list[str]:
+    """Markdown link and image targets that are not web addresses or anchors.
+
+    >>> local_links("[a](docs/A.md) [b](https://x.org) ![c](img.png#top) [d](#here)")
+    ['docs/A.md', 'img.png']
+    """
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    return [t.split("#")[0] for t in targets if not re.match(r"[a-z]+:|#", t)]
+
+
+def test_readme_and_docs_point_only_inside_the_repository() -> None:
+    outside = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for target in local_links(text):
+            resolved = (doc.parent / target).resolve()
+            if not resolved.is_relative_to(ROOT.resolve()) or not resolved.exists():
+                outside.append(f"{doc.relative_to(ROOT)} -> {target}")
+        outside += [f"{doc.relative_to(ROOT)} names {m}" for m in re.findall(r"\.\./shared\S*", text)]
+    assert outside == [], "links that leave the repository or lead nowhere: " + "; ".join(outside)
+
+
+def test_architecture_lists_every_command_of_kg_and_only_those() -> None:
+
+    from kg.cli import main
+
+    commands = set(main.commands)
+    table = re.search(
+        r"^## Command line\n(.*?)(?=^## )", (ROOT / "docs/ARCHITECTURE.md").read_text(), re.M | re.S
+    )
+    assert table, "docs/ARCHITECTURE.md has no '## Command line' section"
+    documented = set(re.findall(r"^\| `kg ([a-z-]+)[ `]", table[1], re.M))
+    assert documented == commands, (
+        f"missing: {sorted(commands - documented)}, stale: {sorted(documented - commands)}"
+    )
