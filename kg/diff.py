@@ -122,6 +122,13 @@ _SHORTCUTS = {_P["memberOf"], _P["hasMember"]} | {
 _IMPLIED = _SHORTCUTS | {_P["hasPost"], _P["holds"], _P["identifier"], _L["declaredSize"], _P["hasUnit"]}
 """Properties of an entity that only point at a membership, post, identifier, figure or body:
 explained by that node's change, never reported as the entity's own."""
+_CLASSES = {
+    PREFIXES["foaf"] + "Person": "person",
+    PREFIXES["foaf"] + "Document": "page",
+    PREFIXES["skos"] + "Concept": "theme",
+    PREFIXES["skos"] + "ConceptScheme": "scheme of themes",
+}
+"""Words for the classes of reused vocabularies (the ontology labels its own)."""
 _LONG = {PREFIXES["skos"] + "editorialNote", PREFIXES["dcterms"] + "description"}
 """Properties whose values are paragraphs: a change says which, not the whole text."""
 _SUPERCLASSES = {PREFIXES["org"] + "Organization", PREFIXES["org"] + "FormalOrganization"}
@@ -149,6 +156,19 @@ _WORDS = {
     PREFIXES["schema"] + "foundingDate": "founded",
     _P["vatID"]: "VAT number",
     PREFIXES["org"] + "subOrganizationOf": "part of",
+    _P["memberOf"]: "member of",
+    _P["hasMember"]: "has member",
+    _P["member"]: "member",
+    _P["organization"]: "organisation",
+    _P["role"]: "role",
+    _P["memberDuring"]: "period",
+    _P["heldBy"]: "held by",
+    _P["postIn"]: "post in",
+    _P["holds"]: "holds",
+    _P["hasPost"]: "has post",
+    _P["hasUnit"]: "body",
+    PREFIXES["org"] + "unitOf": "body of",
+    _P["identifier"]: "identifier",
     _P["sameAs"]: "same as",
     PREFIXES["owl"] + "differentFrom": "distinct from",
     _P["seeAlso"]: "see also",
@@ -534,9 +554,10 @@ class _Differ:
             self.report(
                 "disputes", "settled", subject, f"{head}: no longer disputed", self.sources_of(node, new=True)
             )
+        cited = before != after or bool(new_by) or bool(gone_by)  # a line above already names the new pages
         for predicate in (_P["source"], PREFIXES["skos"] + "editorialNote", _P["label"]):
             removed, added = self.delta(node, predicate)
-            if removed or added:
+            if (removed or added) and not (cited and predicate == _P["source"] and not removed):
                 pages = added if predicate == _P["source"] and added else self.sources_of(node, new=True)
                 self.report(
                     out,
@@ -717,14 +738,16 @@ class _Differ:
             }:
                 continue  # a page that is not a source record: left to "other changes"
             self.pending.difference_update(items)
-            self.entity(subject, group)
+            self.entity(subject, group, items)
 
     def kinds(self, build: _Build, subject: str) -> str:
+        """What a record is, in words: its most specific classes ('impresa', 'bando', 'person')."""
         types = [v.value for v in build.values(subject, _P["type"]) if v.value not in _SUPERCLASSES]
         ours = [t for t in types if t.startswith(LKG_NS)] or types
-        return ", ".join(sorted(self.text(t) for t in ours)) or "organisation"
+        return ", ".join(sorted(_CLASSES.get(t) or self.text(t) for t in ours)) or "organisation"
 
-    def entity(self, subject: str, group: str) -> None:
+    def entity(self, subject: str, group: str, items: list[tuple[bool, _Triple]]) -> None:
+        """Report one record from its differing triples that no other rule explained (``items``)."""
         if not self.old.exists(subject):
             detail = self.kinds(self.new, subject)
             extra = [
@@ -754,8 +777,9 @@ class _Differ:
             return
         pages = [subject] if group == "sources" else self.sources_of(subject, new=True)
         rest: list[str] = []
-        for predicate in sorted({t.predicate for _, t in self.by_subject[subject]} - _IMPLIED):
-            removed, added = self.delta(subject, predicate)
+        for predicate in sorted({t.predicate for _, t in items}):
+            removed = [t.value for is_added, t in items if t.predicate == predicate and not is_added]
+            added = [t.value for is_added, t in items if t.predicate == predicate and is_added]
             if predicate == _P["label"] and group != "sources":
                 before, after = (
                     self.it_value(self.old, subject, predicate),
