@@ -691,6 +691,38 @@ def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> 
     click.echo(check(ensure_build(build_dir, data_dir), data_dir=data_dir, write=write, show=show))
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="A table, Markdown release notes, or JSON.",
+)
+@folder_option(
+    "--data", "data_dir", "Where data/ is in the repository, for a side that is a revision.", "data"
+)
+def diff_command(old: str, new: str | None, fmt: str, data_dir: Path) -> None:
+    """What changed in the ecosystem between two builds, grouped, each change with its source.
+
+    OLD and NEW are build folders (kg build --out DIR) or git revisions of the
+    repository (OLD..NEW is a range). A revision's data/ is exported into a temporary
+    folder and built there with the current code, not the revision's own code.
+
+    \b
+    Example:
+        kg diff HEAD~5 HEAD --format md      # release notes
+        kg diff v0.1..HEAD
+        kg diff build-old build               # two build folders
+    """
+    from kg.diff import diff, render_diff
+
+    click.echo(render_diff(diff(old, new, data_dir=data_dir), fmt))
+
+
 @main.command("synth")
 @click.option(
     "--organisations", "count", type=click.IntRange(10), required=True, help="How many organisations."
