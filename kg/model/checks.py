@@ -361,8 +361,9 @@ class _Checker:
     def drafts(self) -> None:
         """``draft: true`` marks a proposal of `kg ingest` that no curator has checked yet."""
         data = self.data
+        owners: list[Cluster | Organisation] = [*data.clusters, *data.organisations]
         nested = [
-            *(m for owner in [*data.clusters, *data.organisations] for m in owner.members),
+            *(m for owner in owners for m in owner.members),
             *(p for person in data.people for p in person.posts),
         ]
         for record in [
