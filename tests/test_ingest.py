@@ -78,14 +78,27 @@ def test_dates_acts_and_seats(tmp_path):
 def test_legal_forms_and_new_organisations(tmp_path):
     page = tmp_path / "p.txt"
     page.write_text(
-        "Tra i soci fondatori del Cluster Lombardo della Mobilità: Lumson S.p.A., "
+        "Tra i soci fondatori del Cluster Lombardo della Mobilità: Lumson S.p.A., Gruppo Gheron S.p.A., "
         "la Fondazione Ricerca Brianza e Acme Tecnologie srl.\n"
     )
     draft = ingest(page, url="https://example.org/p", date="2025-01-10")
-    assert ("lumson", "founding-member") in _memberships(draft)
+    assert {("lumson", "founding-member"), ("gruppo-gheron", "founding-member")} <= _memberships(draft)
     new = {f.values["label"] for f in draft.facts if f.kind == "organisation"}
     assert {"Fondazione Ricerca Brianza", "Acme Tecnologie"} <= new
     assert "lumson" not in {f.values["id"] for f in draft.facts if f.kind == "organisation"}
+
+
+def test_legal_forms_fold_on_both_sides(tmp_path):
+    data = shutil.copytree(ROOT / "data", tmp_path / "data")
+    (data / "acme.yaml").write_text(
+        "organisations:\n  - id: acme-tecnologie\n    label: Acme Tecnologie S.r.l.\n    type: company\n"
+        "    sources: [lumson-cluster-cosmetico-fondatori]\n"
+    )
+    page = tmp_path / "p.txt"
+    page.write_text("Tra i soci fondatori del Cluster Lombardo della Mobilità c'è Acme Tecnologie SpA.\n")
+    draft = ingest(page, url="https://example.org/p", data=data, date="2025-01-10")
+    assert ("acme-tecnologie", "founding-member") in _memberships(draft)
+    assert not [f for f in draft.facts if f.kind == "organisation"]
 
 
 def test_evidence_spans_point_at_their_quote():
@@ -136,12 +149,13 @@ def test_html_page_main_text_and_title(tmp_path):
     body = REGIONAL.read_text().replace("\n\n", "</p><p>")
     page.write_text(
         f"<html><head><title>Sito</title><script>var x='Lumson';</script></head><body><nav>Regi menu</nav>"
-        f"<article><h1>Nasce il decimo cluster</h1><p>{body}</p></article>"
+        "<article><h1>Nasce il decimo cluster</h1><script>var y=1;</script><nav>altro menu</nav>"
+        f"<p>{body}</p></article>"
         "<footer>Lumson</footer></body></html>"
     )
     text, title = read_page(page)
     assert title == "Nasce il decimo cluster"
-    assert "var x" not in text and "menu" not in text and "Consiglio Direttivo" in text
+    assert "var" not in text and "menu" not in text and "Consiglio Direttivo" in text
     draft = ingest(page, url=REGIONAL_URL, date="2026-02-17")
     assert {(org, "founding-member") for org in FOUNDERS} <= _memberships(draft)
 
