@@ -164,6 +164,29 @@ def validate_command(data_dir: Path, strict: bool) -> None:
     click.echo(f"{data_dir}: valid ({report.triples} triples)")
 
 
+@main.command("ingest")
+@click.argument("page", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--url", required=True, help="The page's own URL (the source to cite).")
+@click.option("--date", help="The page's date (YYYY-MM-DD); '5 marzo' resolves against it.")
+@click.option("--publisher", help="Who published the page, for a new source record.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the draft here.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "md"]), default="yaml", show_default=True)
+@data_option
+def ingest_command(
+    page: Path, url: str, date: str | None, publisher: str | None, out: Path | None, fmt: str, data_dir: Path
+) -> None:
+    """Draft sourced records from one press release (text or HTML), each with its evidence.
+
+    \b
+    Example:
+        kg ingest release.html --url https://www.lombardianotizie.online/x/ --date 2026-02-17 \\
+            --out data/drafts/release.yaml --format md
+    """
+    from kg.ingest import run
+
+    click.echo(run(page, url=url, data=data_dir, date=date, publisher=publisher, out=out, fmt=fmt))
+
+
 @main.command("reconcile")
 @data_option
 @click.option(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.errors import KgError, Problem
 
-__all__ = ["did_you_mean", "normalise_name", "resolve", "slugify", "suggest"]
+__all__ = ["LEGAL_FORMS", "bare_name", "did_you_mean", "normalise_name", "resolve", "slugify", "suggest"]
 
 
 def slugify(text: str) -> str:
@@ -51,6 +51,55 @@ def normalise_name(text: str) -> str:
     True
     """
     return " ".join(slugify(text).split("-"))
+
+
+LEGAL_FORMS = frozenset(
+    {
+        "spa",
+        "s p a",
+        "srl",
+        "s r l",
+        "srls",
+        "sas",
+        "snc",
+        "scarl",
+        "s c a r l",
+        "scrl",
+        "sc",
+        "soc coop",
+        "societa cooperativa",
+        "societa per azioni",
+        "ets",
+        "onlus",
+        "aps",
+        "odv",
+        "gmbh",
+        "ag",
+        "ltd",
+        "inc",
+        "sa",
+    }
+)
+"""Legal forms a name may carry at its end (normalised), which do not tell two organisations apart."""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def bare_name(text: str) -> str:
+    """`normalise_name` without a trailing legal form: the form under which ingest matches names.
+
+    Examples
+    --------
+    >>> bare_name("Lumson S.p.A."), bare_name("Regi srl"), bare_name("Wise Spa")
+    ('lumson', 'regi', 'wise')
+    >>> bare_name("SpA")  # a name that is only a legal form stays as it is
+    'spa'
+    """
+    name = normalise_name(text)
+    words = name.split()
+    for size in (3, 2, 1):  # "s p a" before "a"
+        if len(words) > size and " ".join(words[-size:]) in LEGAL_FORMS:
+            return " ".join(words[:-size])
+    return name
 
 
 def _abbreviates(short: str, words: Sequence[str]) -> bool:

@@ -301,6 +301,8 @@ class _Checker:
                 self.ref(act, ("based_on", index), base, "act", self.acts, "acts")
             if act.opens and act.closes and _latest(act.closes) < _earliest(act.opens):
                 self.report(act, ("closes",), f"closes ({act.closes}) before it opens ({act.opens})")
+        self.apart()
+        self.drafts()
         for scheme in data.schemes:
             self.cited(scheme, (), scheme.sources)
             in_scheme = {c.id for c in scheme.concepts}
@@ -314,6 +316,72 @@ class _Checker:
                         "concept in this scheme",
                         in_scheme,
                     )
+
+    def apart(self) -> None:
+        """Memberships and posts written apart from their cluster or person (a reviewed `kg ingest` draft)."""
+        people = {person.id: person for person in self.data.people}
+        clusters = {cluster.id: cluster for cluster in self.data.clusters}
+        for member in self.data.memberships:
+            self.ref(member, ("cluster",), member.cluster, "cluster", self.clusters, "clusters")
+            self.ref(
+                member,
+                ("organisation",),
+                member.organisation,
+                "organisation",
+                self.organisations,
+                "organisations",
+            )
+            self.cited(member, (), member.sources)
+            self.interval(member, (), member.start, member.end)
+            cluster = clusters.get(member.cluster)
+            if cluster and any(
+                (m.organisation, m.role, m.start) == (member.organisation, member.role, member.start)
+                for m in cluster.members
+            ):
+                self.report(
+                    member,
+                    ("organisation",),
+                    f"'{member.organisation}' is already a {member.role} of '{member.cluster}'"
+                    f" ({cluster.at[0]}); add this source to that entry instead",
+                )
+        for post in self.data.posts:
+            self.ref(post, ("person",), post.person, "person", set(people), "people")
+            self.ref(
+                post,
+                ("organisation",),
+                post.organisation,
+                "organisation or cluster",
+                self.parties,
+                "organisations",
+                "clusters",
+            )
+            self.cited(post, (), post.sources)
+            self.interval(post, (), post.start, post.end)
+
+    def drafts(self) -> None:
+        """``draft: true`` marks a proposal of `kg ingest` that no curator has checked yet."""
+        data = self.data
+        owners: list[Cluster | Organisation] = [*data.clusters, *data.organisations]
+        nested = [
+            *(m for owner in owners for m in owner.members),
+            *(p for person in data.people for p in person.posts),
+        ]
+        for record in [
+            *data.sources,
+            *data.organisations,
+            *data.people,
+            *data.acts,
+            *data.memberships,
+            *data.posts,
+            *nested,
+        ]:
+            if getattr(record, "draft", False):
+                self.report(
+                    record,
+                    ("draft",),
+                    "proposed by kg ingest and not reviewed yet: check its evidence against the page,"
+                    " then delete 'draft: true' (or the whole record)",
+                )
 
     def check_cluster(self, cluster: Cluster) -> None:
         self.cited(cluster, (), cluster.sources)

@@ -25,8 +25,10 @@ from kg.model.records import (
     Dataset,
     Organisation,
     Person,
+    PostOf,
     Scheme,
     Source,
+    StandaloneMembership,
     _Record,
 )
 from kg.model.yaml_lines import LineMap, LineSeq, _line_of, _Loader, _plain_data, _Unsafe
@@ -43,6 +45,9 @@ _SECTIONS: dict[str, tuple[type[_Record], str]] = {
     "people": (Person, "people"),
     "acts": (Act, "acts"),
     "schemes": (Scheme, "schemes"),
+    # facts about records described elsewhere, as `kg ingest` drafts them
+    "memberships": (StandaloneMembership, "memberships"),
+    "posts": (PostOf, "posts"),
 }
 
 
@@ -246,4 +251,15 @@ def load_data(root: Path | str) -> Dataset:
     _Checker(dataset, problems, broken, unreadable).run()
     if problems:
         raise KgError(sorted(set(problems), key=lambda p: (str(p.path), p.line or 0, p.field, p.message)))
+    _attach(dataset)
     return dataset
+
+
+def _attach(dataset: Dataset) -> None:
+    """Memberships and posts written apart (``memberships:``, ``posts:``) join their cluster and person."""
+    clusters = {cluster.id: cluster for cluster in dataset.clusters}
+    people = {person.id: person for person in dataset.people}
+    for member in dataset.memberships:
+        clusters[member.cluster].members.append(member)
+    for post in dataset.posts:
+        people[post.person].posts.append(post)

@@ -49,12 +49,15 @@ __all__ = [
     "Dataset",
     "Decision",
     "Dispute",
+    "Evidence",
     "Figure",
     "Identifier",
     "Membership",
     "Organisation",
     "Person",
     "Post",
+    "PostOf",
+    "StandaloneMembership",
     "Scheme",
     "Source",
 ]
@@ -163,7 +166,26 @@ class _Record(BaseModel):
         return self._path or Path("?"), _line_of(self._node, ())
 
 
-class Source(_Record):
+class Evidence(_Record):
+    """Where a page states a fact: the sentence (``quote``) and its character span in the page's text.
+
+    `kg ingest` writes one on every fact it proposes, so a curator checks it in seconds;
+    the build ignores it.
+    """
+
+    quote: Text
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class _Reviewable(_Record):
+    """A record `kg ingest` may propose: ``draft: true`` until a curator has checked it."""
+
+    draft: bool = False
+    evidence: Evidence | None = None
+
+
+class Source(_Reviewable):
     """A public page that states facts; described once, cited by id or URL."""
 
     id: Slug
@@ -236,7 +258,7 @@ class _Named(_Record):
     note: Text | None = None
 
 
-class Membership(_Record):
+class Membership(_Reviewable):
     """An organisation's role in a cluster or an association, with its dates where known."""
 
     organisation: Slug
@@ -259,7 +281,7 @@ class Figure(_Record):
     note: Text | None = None
 
 
-class Organisation(_Named):
+class Organisation(_Named, _Reviewable):
     """A university, company, public body or other organisation.
 
     An association that is not a cluster (such as the Polo Tecnologico della
@@ -303,7 +325,7 @@ class Cluster(_Named):
     members: list[Membership] = Field(default_factory=list)
 
 
-class Post(_Record):
+class Post(_Reviewable):
     """A position a person holds in an organisation or cluster, over a period."""
 
     role: Literal[ROLES]  # type: ignore[valid-type]
@@ -317,7 +339,7 @@ class Post(_Record):
     note: Text | None = None
 
 
-class Person(_Record):
+class Person(_Reviewable):
     """A person named by a source, with the posts they hold or held."""
 
     id: Slug
@@ -329,7 +351,19 @@ class Person(_Record):
     note: Text | None = None
 
 
-class Act(_Named):
+class StandaloneMembership(Membership):
+    """A membership written outside its cluster's file (``memberships:``), e.g. in a draft of `kg ingest`."""
+
+    cluster: Slug
+
+
+class PostOf(Post):
+    """A post written outside its person's record (``posts:``), e.g. in a draft of `kg ingest`."""
+
+    person: Slug
+
+
+class Act(_Named, _Reviewable):
     """A policy act: a Giunta deliberation, a decree, a call, a strategy, a law."""
 
     type: Literal[ACT_TYPES]  # type: ignore[valid-type]
@@ -389,6 +423,8 @@ class Dataset:
     people: list[Person] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
     schemes: list[Scheme] = field(default_factory=list)
+    memberships: list[StandaloneMembership] = field(default_factory=list)
+    posts: list[PostOf] = field(default_factory=list)
 
     _by_ref: dict[str, Source] = field(default_factory=dict, repr=False)
 
