@@ -95,7 +95,7 @@ def virtuoso(build: Path, *, synthetic: bool, runs: int) -> None:
     from kg.errors import KgError
     from kg.query import Remote, run
     from kg.store import push
-    from kg.virtuoso import GRAPH, scratch_server
+    from tests.virtuoso import GRAPH, scratch_server
 
     params = {}
     if synthetic:

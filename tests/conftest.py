@@ -127,7 +127,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 
     if tools.which("virtuoso-t") is None:
         missing("Virtuoso (apt-get install virtuoso-opensource)")
-    from kg.virtuoso import scratch_server
+    from tests.virtuoso import scratch_server
 
     with scratch_server(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server

@@ -9,7 +9,7 @@ import pytest
 from kg.errors import KgError
 from kg.query import Embedded, Remote, execute, library, list_columns, run
 from kg.store import load_store, push
-from kg.virtuoso import GRAPH, Scratch
+from tests.virtuoso import GRAPH, Scratch
 
 
 def test_every_saved_query_gives_byte_identical_csv_on_three_engines(

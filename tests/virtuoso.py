@@ -1,4 +1,4 @@
-"""A throw-away Virtuoso 7 on 127.0.0.1, for the tests and benchmarks that compare engines.
+"""A throw-away Virtuoso 7 on 127.0.0.1, for the tests and benchmarks that compare engines (not part of kg).
 
 `kg push` and `kg query run --endpoint` talk to any Virtuoso over HTTP (kg.store,
 kg.query); this module only starts a scratch one: Debian's ``virtuoso-t`` on a database
