@@ -1,8 +1,14 @@
-"""Which embedded engine answers the query library fastest? (python bench/engines.py [BUILD])
+"""Which engine answers the query library fastest? (python bench/engines.py [BUILD])
 
 Loads build/kg.nt into pyoxigraph, rdflib (its own SPARQL engine) and rdflib over the
 oxrdflib store, then runs every library query (with the parameters the tests use) on
 each, and prints the median of five runs per step in milliseconds.
+
+``python bench/engines.py --virtuoso BUILD [--synthetic] [--runs N]`` instead starts a
+throw-away Virtuoso 7, times loading the build by the Graph Store Protocol (`kg push`,
+digest login) and by Virtuoso's bulk loader (isql: ld_dir, rdf_loader_run, checkpoint),
+then times every library query (``kg.query.run``: parameters bound, lists sorted) on
+Virtuoso and on the embedded store, and checks that both give the same rows.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ from pathlib import Path
 
 import rdflib
 
-from kg.query import Embedded, bind, inline_values, library
-from kg.store import load_store
-from kg.vocab import PREFIXES
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.query import Embedded, bind, inline_values, library  # noqa: E402 - after the path is set
+from kg.store import load_store  # noqa: E402
+from kg.vocab import PREFIXES  # noqa: E402
 
 
 def median_ms(action, runs: int = 5) -> float:
@@ -68,5 +77,96 @@ def main(build: Path) -> None:
     print("| all queries (failures) | " + " | ".join(f"{t:.1f} ({f})" for t, f in zip(total, failed)) + " |")
 
 
+def seconds(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def values(rows: list) -> list[list[str]]:
+    """The text of each cell, as CSV writes it (a date's type is not written)."""
+    return [["" if c is None else c.value for c in row] for row in rows]
+
+
+def virtuoso(build: Path, *, synthetic: bool, runs: int) -> None:
+    """Load times by each method, and the query library on Virtuoso against the embedded store."""
+    import tempfile
+
+    from kg.errors import KgError
+    from kg.query import Remote, run
+    from kg.store import push
+    from tests.virtuoso import GRAPH, scratch_server
+
+    params = {}
+    if synthetic:
+        from bench.run import PARAMS
+
+        params = PARAMS
+    nt = build / "kg.nt"
+    triples = sum(1 for _ in nt.open("rb"))
+    print(f"build: {build} ({triples:,} triples, {nt.stat().st_size / 1e6:.0f} MB of N-Triples)")
+    with (
+        tempfile.TemporaryDirectory(prefix="virtuoso-bench-") as folder,
+        scratch_server(Path(folder), allowed=(build.resolve(),), memory_gb=4.0) as server,
+    ):
+        clear = ("log_enable(3,1)", f"DELETE FROM DB.DBA.RDF_QUAD WHERE G = iri_to_id('{GRAPH}')")
+        bulk = (
+            "DELETE FROM DB.DBA.load_list",
+            f"ld_dir('{build.resolve()}', 'kg.nt', '{GRAPH}')",
+            "rdf_loader_run()",
+            "checkpoint",
+        )
+        loads = {
+            "Graph Store Protocol PUT (kg push), into an empty graph": lambda: push(
+                build, server.store, graph=GRAPH
+            ),
+            "Graph Store Protocol PUT (kg push), replacing the graph": lambda: push(
+                build, server.store, graph=GRAPH
+            ),
+            "isql: delete the graph's quads": lambda: server.isql(*clear),
+            "bulk loader (ld_dir, rdf_loader_run, checkpoint), into an empty graph": lambda: server.isql(
+                *bulk
+            ),
+        }
+        print("| load | seconds |")
+        print("| --- | ---: |")
+        for name, action in loads.items():
+            print(f"| {name} | {seconds(action):.1f} |", flush=True)
+        remote = Remote(server.query, timeout=3600)
+        local = Embedded(load_store(build))
+        print("\n| query | embedded s | Virtuoso s | same rows |")
+        print("| --- | ---: | ---: | --- |")
+        totals = [0.0, 0.0]
+        for query in library():
+            given = params.get(query.name, query.example)
+            here = min(seconds(lambda q=query, g=given: run(q, g, local)) for _ in range(runs))
+            try:
+                there = min(seconds(lambda q=query, g=given: run(q, g, remote)) for _ in range(runs))
+            except KgError as error:  # reported in the table, not fatal
+                print(
+                    f"| {query.name} | {here:.3f} | fails: {str(error).split(': ', 3)[-1][:90]} | |",
+                    flush=True,
+                )
+                continue
+            a, b = run(query, given, local), run(query, given, remote)
+            same = a.variables == b.variables and values(a.rows) == values(b.rows)
+            totals[0] += here
+            totals[1] += there
+            print(f"| {query.name} | {here:.3f} | {there:.3f} | {'yes' if same else 'NO'} |", flush=True)
+        print(f"| whole library | {totals[0]:.2f} | {totals[1]:.2f} | |")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "build"))
+    arguments = sys.argv[1:]
+    if "--virtuoso" in arguments:
+        arguments.remove("--virtuoso")
+        synthetic = "--synthetic" in arguments
+        arguments = [a for a in arguments if a != "--synthetic"]
+        runs = 3
+        if "--runs" in arguments:
+            at = arguments.index("--runs")
+            runs = int(arguments[at + 1])
+            del arguments[at : at + 2]
+        virtuoso(Path(arguments[0] if arguments else "build"), synthetic=synthetic, runs=runs)
+    else:
+        main(Path(arguments[0] if arguments else "build"))

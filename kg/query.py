@@ -52,10 +52,12 @@ __all__ = [
     "find",
     "library",
     "library_table",
+    "list_columns",
     "ontology_labels",
     "open_engine",
     "render_result",
     "run",
+    "sorted_lists",
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -446,7 +448,10 @@ def _from_json(value: dict[str, str] | None) -> Term | None:
     if "xml:lang" in value:
         return ox.Literal(value["value"], language=value["xml:lang"])
     if "datatype" in value:
-        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+        text = value["value"]
+        if value["datatype"] == XSD + "boolean":  # Virtuoso writes true as 1: the canonical form is true
+            text = {"1": "true", "0": "false"}.get(text, text)
+        return ox.Literal(text, datatype=ox.NamedNode(value["datatype"]))
     return ox.Literal(value["value"])
 
 
@@ -541,8 +546,91 @@ def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, 
 
 
 def run(query: QueryFile, params: dict[str, str], engine: Engine) -> Result:
-    """Bind ``params`` and run ``query`` on ``engine``."""
-    return engine.select(query.text, bind(query, params, engine), source=query.path)
+    """Bind ``params`` and run ``query`` on ``engine``; list columns sorted (`sorted_lists`)."""
+    text, lists = list_columns(query.text)
+    return sorted_lists(engine.select(text, bind(query, params, engine), source=query.path), lists)
+
+
+# --------------------------------------------------------------------------- list columns
+
+LIST_MARK = "\x1f"
+"""The separator every GROUP_CONCAT is given when it runs (ASCII unit separator): no label holds it."""
+
+_LIST_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|#[^\n]*"
+    r"|\b(?i:GROUP_CONCAT|SEPARATOR|AS)\b"
+    r"|\?\w+|[()=]",
+)
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def list_columns(query: str) -> tuple[str, dict[str, str]]:
+    """The query with each GROUP_CONCAT separated by `LIST_MARK`, and each list column's separator.
+
+    The order of a GROUP_CONCAT is left to the engine by SPARQL (Oxigraph, an Oxigraph
+    server and Virtuoso each give their own), so the query runs with a separator no value
+    holds, and `sorted_lists` sorts the values and joins them with the query's own.
+
+    Examples
+    --------
+    >>> text, lists = list_columns('SELECT (GROUP_CONCAT(DISTINCT ?n; SEPARATOR="; ") AS ?names) {}')
+    >>> lists
+    {'names': '; '}
+    >>> text == 'SELECT (GROUP_CONCAT(DISTINCT ?n; SEPARATOR="\x1f") AS ?names) {}'
+    True
+    >>> list_columns("SELECT (GROUP_CONCAT(?n) AS ?all) {}")[1]
+    {'all': ' '}
+    """
+    edits: list[tuple[int, int, str]] = []
+    lists: dict[str, str] = {}
+    tokens = [(m.group(), m.start(), m.end()) for m in _LIST_TOKENS.finditer(query) if m.group()[0] != "#"]
+    for i, (token, _, _) in enumerate(tokens):
+        if token.upper() != "GROUP_CONCAT" or i + 1 >= len(tokens) or tokens[i + 1][0] != "(":
+            continue
+        depth, separator, j = 0, None, i + 1
+        for j in range(i + 1, len(tokens)):
+            text, start, end = tokens[j]
+            depth += {"(": 1, ")": -1}.get(text, 0)
+            if depth == 1 and text.upper() == "SEPARATOR" and j + 2 < len(tokens) and tokens[j + 1][0] == "=":
+                literal, lit_start, lit_end = tokens[j + 2]
+                separator = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), literal[1:-1])
+                edits.append((lit_start, lit_end, f'"{LIST_MARK}"'))
+            if depth == 0:
+                if separator is None:
+                    edits.append((start, start, f'; SEPARATOR="{LIST_MARK}"'))
+                break
+        if j + 2 < len(tokens) and tokens[j + 1][0].upper() == "AS" and tokens[j + 2][0].startswith("?"):
+            lists[tokens[j + 2][0][1:]] = " " if separator is None else separator
+    for start, end, replacement in sorted(edits, reverse=True):
+        query = query[:start] + replacement + query[end:]
+    return query, lists
+
+
+def sorted_lists(result: Result, lists: dict[str, str]) -> Result:
+    """``result`` with each list column's values sorted and joined by the column's separator.
+
+    Values sort by their text, case-insensitively first (a label, or an IRI's text), so
+    every engine gives the same cell.
+
+    Examples
+    --------
+    >>> r = Result(["names"], [[ox.Literal(f"b{LIST_MARK}A{LIST_MARK}a")], [None]])
+    >>> [row[0] and row[0].value for row in sorted_lists(r, {"names": "; "}).rows]
+    ['A; a; b', None]
+    """
+    columns = [(i, lists[name]) for i, name in enumerate(result.variables) if name in lists]
+    for row in result.rows:
+        for i, separator in columns:
+            cell = row[i]
+            if isinstance(cell, ox.Literal):
+                values = sorted(cell.value.split(LIST_MARK), key=lambda v: (v.casefold(), v))
+                row[i] = ox.Literal(separator.join(values))
+    return result
 
 
 # --------------------------------------------------------------------------- output

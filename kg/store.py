@@ -239,7 +239,10 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
 
     One HTTP PUT of kg.nt: the default graph, or ``graph`` when given. The server
     parses the whole body before it replaces the graph, so an upload cut off halfway
-    leaves the old graph in place.
+    leaves the old graph in place. An endpoint that asks for a login (Virtuoso's
+    ``/sparql-graph-crud-auth``, digest or basic) gets the user named in the URL
+    (``http://dba@host:8890/...``) and the password after it or, better, in the
+    ``KG_ENDPOINT_PASSWORD`` environment variable.
 
     Returns
     -------
@@ -255,6 +258,7 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
     import urllib.request
 
     check_endpoint(endpoint)
+    endpoint, login = _login(endpoint)
     path = Path(build_dir) / "kg.nt"
     target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     url = endpoint + ("&" if "?" in endpoint else "?") + target
@@ -265,7 +269,82 @@ def push(build_dir: Path | str, endpoint: str, *, graph: str | None = None, time
             method="PUT",
             headers={"Content-Type": "application/n-triples", "Content-Length": str(path.stat().st_size)},
         )
+        if login:
+            _authorise(request, *login, timeout=timeout, source=path, endpoint=endpoint)
         return send(request, endpoint=endpoint, timeout=timeout, source=path, doing="reach")
+
+
+def _login(endpoint: str) -> tuple[str, tuple[str, str] | None]:
+    """The endpoint without its ``user[:password]@``, and that user and password.
+
+    The password is the URL's, else the ``KG_ENDPOINT_PASSWORD`` environment variable.
+
+    Examples
+    --------
+    >>> _login("http://dba:s%40cret@127.0.0.1:8890/sparql-graph-crud-auth")
+    ('http://127.0.0.1:8890/sparql-graph-crud-auth', ('dba', 's@cret'))
+    >>> _login("http://127.0.0.1:7878/store")
+    ('http://127.0.0.1:7878/store', None)
+    """
+    import os
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(endpoint)
+    if parts.username is None:
+        return endpoint, None
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    password = parts.password if parts.password is not None else os.environ.get("KG_ENDPOINT_PASSWORD", "")
+    return bare, (urllib.parse.unquote(parts.username), urllib.parse.unquote(password))
+
+
+def _authorise(
+    request: urllib.request.Request, user: str, password: str, *, timeout: float, source: Path, endpoint: str
+) -> None:
+    """Give ``request`` the Authorization header the endpoint's challenge asks for (digest or basic).
+
+    The challenge comes from a HEAD request first: a server that refuses an upload
+    (Virtuoso) closes the connection before reading it, so the 401 of the upload
+    itself never arrives.
+
+    Raises
+    ------
+    KgError
+        When the endpoint cannot be reached or asks for no login this knows.
+    """
+    import base64
+    import urllib.error
+    import urllib.request
+
+    probe = urllib.request.Request(request.full_url, method="HEAD")
+    try:
+        urllib.request.urlopen(probe, timeout=timeout).close()
+        return  # no login asked for
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+    except (urllib.error.URLError, OSError) as error:
+        raise KgError([Problem(source, None, "endpoint", f"cannot reach {endpoint}: {error}")]) from None
+    scheme, _, fields = challenge.partition(" ")
+    users = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    users.add_password(None, request.full_url, user, password)
+    digest = urllib.request.HTTPDigestAuthHandler(users)
+    chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(fields))
+    for each in (probe, request):  # the probe first: a server that refuses a login drops the upload unread
+        if scheme.lower() == "digest" and (answer := digest.get_authorization(each, chal)):
+            each.add_unredirected_header("Authorization", f"Digest {answer}")
+        elif scheme.lower() == "basic":
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            each.add_unredirected_header("Authorization", f"Basic {token}")
+        else:
+            message = f"{endpoint} asks for a login kg cannot give: {challenge or 'none named'}"
+            raise KgError([Problem(source, None, "endpoint", message)])
+    try:
+        urllib.request.urlopen(probe, timeout=timeout).close()
+    except urllib.error.HTTPError as error:
+        if error.code == 401:
+            message = f"{endpoint} refused the login of {user!r}: check the password (KG_ENDPOINT_PASSWORD)"
+            raise KgError([Problem(source, None, "endpoint", message)]) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise KgError([Problem(source, None, "endpoint", f"cannot reach {endpoint}: {error}")]) from None
 
 
 def check_endpoint(endpoint: str) -> str:

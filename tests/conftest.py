@@ -118,3 +118,16 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real Virtuoso 7 on 127.0.0.1 with a throw-away database and free ports, for the session."""
+    import shutil as tools
+
+    if tools.which("virtuoso-t") is None:
+        missing("Virtuoso (apt-get install virtuoso-opensource)")
+    from tests.virtuoso import scratch_server
+
+    with scratch_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
