@@ -335,7 +335,9 @@ def organisation_central(
         scores = (incidence @ (sizes - 1)).tolist()
     else:
         scores = _eigenvector(incidence)
-    return sorted(zip(orgs, scores, strict=True), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+    # equal scores by name: eigenvector scores that are equal in theory differ in their last
+    # digits by the order ARPACK summed them, which would order them at random
+    return sorted(zip(orgs, scores, strict=True), key=lambda kv: (-round(kv[1], 9), str(kv[0])))[:top]
 
 
 def organisation_summary(two: nx.Graph) -> Summary:
