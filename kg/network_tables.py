@@ -23,7 +23,9 @@ from kg.network import (
     ego,
     explain_paths,
     find_node,
+    organisation_central,
     organisation_projection,
+    organisation_summary,
     summary,
 )
 from kg.tables import Cell, Named, render
@@ -78,7 +80,7 @@ def summary_table(two: nx.Graph) -> Table:
     """Nodes, edges, density and components of the three graphs."""
     rows: list[list[Cell]] = []
     for name in ("two-mode", "organisations", "clusters"):
-        s = summary(pick(two, name))
+        s = organisation_summary(two) if name == "organisations" else summary(pick(two, name))
         rows.append(
             [
                 name,
@@ -96,10 +98,14 @@ def summary_table(two: nx.Graph) -> Table:
 
 def central_table(two: nx.Graph, *, which: str, measure: str, top: int, k: int | None, lang: str) -> Table:
     """The ``top`` nodes of graph ``which`` by ``measure`` (see `kg.network.central`)."""
-    graph = pick(two, which)
+    if which == "organisations":  # its nodes carry the two-mode graph's attributes
+        graph, ranked = two, organisation_central(two, measure=measure, top=top, k=k)
+    else:
+        graph = pick(two, which)
+        ranked = central(graph, measure=measure, top=top, k=k)
     rows: list[list[Cell]] = [
         [_named(graph, node, lang), graph.nodes[node].get("type", ""), round(score, 6)]
-        for node, score in central(graph, measure=measure, top=top, k=k)
+        for node, score in ranked
     ]
     return Table(["node", "type", measure], rows)
 

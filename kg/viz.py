@@ -67,6 +67,9 @@ TEXT = {
         "fonti pubbliche in ogni scheda",
         "hint": "Trascina per spostarti, rotella per lo zoom; clic su un nodo per i dettagli.",
         "solid": "linea continua: legame confermato dalle fonti; tratteggiata: affermazione contestata",
+        "aggregated": "Troppe organizzazioni per disegnarle tutte: ogni cluster è un nodo; clic su un cluster "
+        "per mostrare i suoi membri (fino a {most}, prima chi è in più cluster), clic di nuovo per chiuderlo.",
+        "members_shown": "{shown} membri mostrati su {total}",
     },
     "en": {
         "search": "Find an organisation",
@@ -86,6 +89,9 @@ TEXT = {
         "credit": "Lombardy innovation knowledge graph · map by vis-network (pyvis) · public sources in every card",
         "hint": "Drag to move, scroll to zoom; click a node for details.",
         "solid": "solid line: a tie the sources confirm; dashed: a disputed claim",
+        "aggregated": "Too many organisations to draw at once: each cluster is one node; click a cluster "
+        "to show its members (up to {most}, those in most clusters first), click again to close it.",
+        "members_shown": "{shown} of {total} members shown",
     },
 }
 
@@ -100,6 +106,8 @@ class MapSpec:
     edges: list[dict[str, object]] = field(default_factory=list)
     caption: str = ""
     clusters: list[tuple[str, str]] = field(default_factory=list)
+    members: list[dict[str, object]] = field(default_factory=list)
+    """Organisations not drawn at first (an aggregated map): a cluster node's ``members`` index them."""
 
 
 def _layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
@@ -228,15 +236,104 @@ def _roles(lang: str) -> dict[str, str]:
     return labels_for_terms(terms, lang)
 
 
-def ecosystem_map(two: nx.Graph, *, lang: str = "it", title: str | None = None, caption: str = "") -> MapSpec:
-    """Every organisation and cluster; node size by degree (clusters of an organisation, members of a cluster)."""
+AGGREGATE_ABOVE = 3000
+"""Above this many nodes the ecosystem map draws clusters only, each expanding into its members on click."""
+
+EXPAND_MOST = 1500
+"""The most members a cluster node opens into (those in most clusters first): a drawing that stays quick."""
+
+
+def ecosystem_map(
+    two: nx.Graph,
+    *,
+    lang: str = "it",
+    title: str | None = None,
+    caption: str = "",
+    aggregate_above: int = AGGREGATE_ABOVE,
+) -> MapSpec:
+    """Every organisation and cluster; node size by degree (clusters of an organisation, members of a cluster).
+
+    A graph of more than ``aggregate_above`` nodes is drawn aggregated: the clusters
+    only, linked by the members they share and sized by their members, each opening
+    into its members when clicked (see `_aggregated`); a page of every node drawn at
+    once would take minutes to open at 100,000 organisations.
+    """
     default = (
         "L'ecosistema dei cluster tecnologici lombardi" if lang == "it" else "The Lombard technology clusters"
     )
+    if two.number_of_nodes() > aggregate_above:
+        return _aggregated(two, title=title or default, lang=lang, caption=caption)
     sizes = {n: float(two.degree(n)) for n in two}
     return _spec(
         two, two, title=title or default, lang=lang, caption=caption, size_of=sizes, role_labels=_roles(lang)
     )
+
+
+def _aggregated(two: nx.Graph, *, title: str, lang: str, caption: str) -> MapSpec:
+    """Clusters as nodes (size by members, edges by shared members), their members kept aside.
+
+    Each cluster node lists its members (indices into ``spec.members``), those in most
+    clusters first, then by name; each member carries what its card shows (type, city,
+    its clusters with roles and sources, its own sources).
+    """
+    projection = cluster_projection(two)
+    members = {c: sorted(two.neighbors(c)) for c in projection}
+    spec = _spec(
+        projection,
+        nx.Graph(),  # no memberships on a cluster's card: they are its members, listed on click
+        title=title,
+        lang=lang,
+        caption=caption,
+        size_of={c: float(len(m)) for c, m in members.items()},
+        role_labels={},
+    )
+    shared = TEXT[lang]["shared"]
+    for edge in spec.edges:
+        edge["roles"] = [f"{int(float(str(edge['weight'])))} {shared}"]
+    spec.clusters = sorted(
+        ((str(d.get("slug")), _label(d, lang)) for _, d in projection.nodes(data=True)),
+        key=lambda c: c[1].lower(),
+    )
+    roles = _roles(lang)
+    index: dict[str, int] = {}
+    organisations = sorted(n for n, d in two.nodes(data=True) if d.get("kind") != CLUSTER_KIND)
+    for node in organisations:
+        data = two.nodes[node]
+        kind = str(data.get("type", ORG_KIND))
+        links = []
+        for other in sorted(two.neighbors(node), key=lambda n: _label(two.nodes[n], lang)):
+            edge = two.edges[node, other]
+            links.append(
+                {
+                    "name": _label(two.nodes[other], lang),
+                    "slug": two.nodes[other].get("slug", ""),
+                    "roles": [roles.get(r, r.rsplit("#", 1)[-1]) for r in edge.get("roles", [])],
+                    "sources": list(edge.get("sources", [])),
+                    "disputed_by": list(edge.get("disputed_by", [])),
+                }
+            )
+        index[node] = len(spec.members)
+        spec.members.append(
+            {
+                "id": node,
+                "slug": data.get("slug", ""),
+                "label": _label(data, lang),
+                "kind": ORG_KIND,
+                "type": kind,
+                "typeLabel": _type_label(kind, lang),
+                "city": data.get("city", ""),
+                "clusters": sorted(str(two.nodes[c].get("slug")) for c in two.neighbors(node)),
+                "links": links,
+                "sources": str(data.get("sources", "")).split(),
+                "color": KINDS.get(kind, ORGANISATION_TYPES["organisation"]).colour,
+                "size": round(8 + 4 * math.sqrt(two.degree(node)), 2),
+            }
+        )
+    for node in spec.nodes:
+        inside = [m for m in members.get(str(node["id"]), []) if m in index]
+        inside.sort(key=lambda m: (-two.degree(m), _label(two.nodes[m], lang), m))
+        node["members"] = [index[m] for m in inside]
+    return spec
 
 
 def _ordered_subgraph(two: nx.Graph, nodes: list[str]) -> nx.Graph:
@@ -368,7 +465,7 @@ def render_html(spec: MapSpec) -> str:
     script, style = _vis_assets()
     texts = TEXT[spec.lang]
     legend_types = [t for t in KINDS if any(n["type"] == t for n in spec.nodes)]
-    payload = {
+    payload: dict[str, object] = {
         "nodes": spec.nodes,
         "edges": spec.edges,
         "clusters": spec.clusters,
@@ -376,6 +473,12 @@ def render_html(spec: MapSpec) -> str:
         "text": texts,
         "options": _options(),
     }
+    if spec.members:  # an aggregated map: its organisations appear when their cluster is opened
+        legend_types = [t for t in KINDS if any(n["type"] == t for n in (*spec.nodes, *spec.members))]
+        payload["types"] = [(t, _type_label(t, spec.lang), KINDS[t].colour) for t in legend_types]
+        payload["members"] = spec.members
+        payload["expandMost"] = EXPAND_MOST
+        payload["text"] = {**texts, "aggregated": texts["aggregated"].format(most=f"{EXPAND_MOST:,}")}
     page = _PAGE.read_text(encoding="utf-8")
     replacements = {
         "{{lang}}": html.escape(spec.lang),

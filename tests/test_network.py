@@ -237,3 +237,47 @@ def test_shortest_paths_are_networkx_own_in_its_order(real: nx.Graph) -> None:
         assert list(shortest_paths(real, a, b)) == list(nx.all_shortest_paths(real, a, b)), (a, b)
         compared += 1
     assert compared >= 30
+
+
+@pytest.fixture(scope="module")
+def synthetic_1000(tmp_path_factory: pytest.TempPathFactory) -> nx.Graph:
+    """The two-mode graph of a synthetic build of 1,000 organisations (kg synth, kg build)."""
+    from kg.synth import synthesise
+
+    folder = tmp_path_factory.mktemp("synthetic-1000")
+    synthesise(1000, folder / "data")
+    write_build(folder / "data", folder / "build")
+    return two_mode(load_store(folder / "build"))
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic_1000"])
+def test_organisation_projection_is_networkx_own(which: str, request: pytest.FixtureRequest) -> None:
+    """Issue 17: the sparse projection and the measures taken without it give the old answers.
+
+    The old definition is networkx's weighted_projected_graph; the measures are those of
+    `central` and `summary` on it.
+    """
+    from kg.network import ORG_KIND, organisation_central, organisation_summary
+
+    two = request.getfixturevalue(which)
+    organisations = [n for n, d in two.nodes(data=True) if d["kind"] == ORG_KIND]
+    old = nx.bipartite.weighted_projected_graph(two, organisations)
+    for node in old:
+        old.nodes[node].pop("bipartite", None)  # as the old organisation_projection did
+    new = organisation_projection(two)
+    assert sorted(new) == sorted(old)
+    edges = {tuple(sorted((a, b))): w for a, b, w in new.edges(data="weight")}
+    assert edges == {tuple(sorted((a, b))): w for a, b, w in old.edges(data="weight")}
+    assert old.number_of_edges() > 100
+    assert all(type(w) is int for w in edges.values())
+    assert new.nodes[organisations[0]] == {
+        k: v for k, v in two.nodes[organisations[0]].items() if k != "bipartite"
+    }
+    everyone = len(organisations)
+    for measure in ("degree", "weighted-degree"):
+        assert organisation_central(two, measure=measure, top=everyone) == central(
+            old, measure=measure, top=everyone
+        ), measure
+    eigen = dict(organisation_central(two, measure="eigenvector", top=everyone))
+    assert eigen == pytest.approx(dict(central(old, measure="eigenvector", top=everyone)), abs=1e-9)
+    assert organisation_summary(two) == summary(old)

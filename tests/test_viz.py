@@ -224,3 +224,44 @@ def test_hostile_cluster_names_show_as_text_in_title_filter_and_card(browser: ob
             assert len(page.query_selector_all("script")) == len(re.findall(r"^<script", raw, re.M)), args
         finally:
             visit.page.close()
+
+
+def test_aggregated_map_opens_a_cluster_into_its_members(browser: object, tmp_path: Path) -> None:
+    """Issue 17: above the threshold the ecosystem map draws clusters; a click opens one into its members."""
+    from kg.network import CLUSTER_KIND, two_mode
+    from kg.store import load_store
+    from kg.synth import synthesise
+    from kg.viz import EXPAND_MOST, ecosystem_map, write
+
+    synthesise(2500, tmp_path / "data")
+    write_build(tmp_path / "data", tmp_path / "build")
+    two = two_mode(load_store(tmp_path / "build"), disputed=True)
+    spec = ecosystem_map(two, aggregate_above=500, lang="en")
+    clusters = {n for n, d in two.nodes(data=True) if d["kind"] == CLUSTER_KIND}
+    assert {str(n["id"]) for n in spec.nodes} == clusters
+    assert len(spec.members) == two.number_of_nodes() - len(clusters)
+    biggest = max(spec.nodes, key=lambda n: len(n["members"]))  # type: ignore[arg-type]
+    members = [str(spec.members[i]["id"]) for i in biggest["members"]]  # type: ignore[attr-defined]
+    assert set(members) == set(two.neighbors(biggest["id"]))
+    assert 10 < len(members) <= EXPAND_MOST
+    page_file = write(spec, tmp_path / "map.html")
+    visit = Visit(browser, page_file)
+    try:
+        page = visit.page
+        drawn = set(page.evaluate("KG_MAP.nodes.getIds()"))
+        assert drawn == clusters
+        where = """id => { const p = KG_MAP.network.canvasToDOM(KG_MAP.network.getPosition(id));
+                     const r = document.querySelector('#map canvas').getBoundingClientRect();
+                     return [r.left + p.x, r.top + p.y]; }"""
+        x, y = page.evaluate(where, biggest["id"])
+        page.mouse.click(x, y)
+        page.wait_for_function("n => KG_MAP.nodes.length > n", arg=len(clusters))
+        assert set(page.evaluate("KG_MAP.nodes.getIds()")) == clusters | set(members)
+        details = page.inner_text("#details")
+        assert details.startswith(str(biggest["label"]))
+        assert f"{len(members)} of {len(members)} members shown" in details
+        page.mouse.click(x, y)  # a second click closes it
+        page.wait_for_function("n => KG_MAP.nodes.length === n", arg=len(clusters))
+        assert visit.errors == [] and visit.off_disk() == []
+    finally:
+        visit.page.close()
