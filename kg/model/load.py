@@ -25,6 +25,7 @@ from kg.model.records import (
     Dataset,
     Organisation,
     Person,
+    Project,
     Scheme,
     Source,
     _Record,
@@ -43,6 +44,7 @@ _SECTIONS: dict[str, tuple[type[_Record], str]] = {
     "people": (Person, "people"),
     "acts": (Act, "acts"),
     "schemes": (Scheme, "schemes"),
+    "projects": (Project, "projects"),
 }
 
 
