@@ -237,3 +237,14 @@ def test_shortest_paths_are_networkx_own_in_its_order(real: nx.Graph) -> None:
         assert list(shortest_paths(real, a, b)) == list(nx.all_shortest_paths(real, a, b)), (a, b)
         compared += 1
     assert compared >= 30
+
+
+def test_national_clusters_stay_off_the_lombard_network(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    write_build(fixture_data("national", tmp_path), build)
+    graph = two_mode(load_store(build))
+    assert iri("cluster", "afil") in graph  # the regional cluster is there
+    assert iri("cluster", "cfi") not in graph  # its national counterpart is not, nor afil's seat in it
+    assert all(
+        data["kind"] != "cluster" or node == iri("cluster", "afil") for node, data in graph.nodes(data=True)
+    )
