@@ -35,6 +35,7 @@ PARAMS = {
     "members-at-date": {"cluster": "synthetic-cluster-00001", "date": "2020-06-01"},
     "posts-at-date": {"resource": "synthetic-person-0000001", "date": "2024-05-01"},
     "sources-of": {"resource": "synthetic-organisation-0000007"},
+    "declared-size": {"cluster": "synthetic-cluster-00001"},
 }
 
 

@@ -79,6 +79,8 @@ def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
              ?m a org:Membership ; org:member ?org ; org:organization ?cluster ; org:role ?role ;
                 dcterms:source ?source .
              ?cluster a lkg:Cluster .
+             # the maps and measures are of the Lombard ecosystem: national clusters stay out
+             FILTER NOT EXISTS { ?cluster a lkg:NationalCluster }
              OPTIONAL { ?m lkg:disputedBy ?against }
              OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth
                                                                 |time:inXSDgYear) ?start }
@@ -120,7 +122,8 @@ def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
 
 
 def _clusters(store: ox.Store) -> set[str]:
-    return {_value(r["c"]) for r in select(store, "SELECT ?c WHERE { ?c a lkg:Cluster }")}
+    query = "SELECT ?c WHERE { ?c a lkg:Cluster FILTER NOT EXISTS { ?c a lkg:NationalCluster } }"
+    return {_value(r["c"]) for r in select(store, query)}
 
 
 def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, object]]:

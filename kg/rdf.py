@@ -35,6 +35,7 @@ from kg.identifiers import SCHEMES, iri_of
 from kg.model import (
     OPEN,
     Act,
+    Body,
     Cluster,
     Dataset,
     Identifier,
@@ -43,22 +44,35 @@ from kg.model import (
     PartialDate,
     Person,
     Post,
+    Project,
     Scheme,
     slugify,
 )
 from kg.places import comune
-from kg.vocab import BASE, LKG_NS, ORGANISATION_TYPES, PREFIXES, compact, expand, iri, slug_of
+from kg.vocab import (
+    BASE,
+    BODY_KINDS,
+    LKG_NS,
+    ORGANISATION_TYPES,
+    PREFIXES,
+    PROJECT_KINDS,
+    compact,
+    expand,
+    iri,
+    slug_of,
+)
 
 ADMS = PREFIXES["adms"]
 NUTS = PREFIXES["nuts"]
 ISTAT_COMUNI = "https://www.istat.it/classificazione/codici-dei-comuni-delle-province-e-delle-regioni/"
 """ISTAT's page of the list of comuni (CC BY 4.0), the source of derived codes."""
 
-_Disputable = Organisation | Cluster | Person | Act
+_Disputable = Organisation | Cluster | Person | Act | Project
 
 __all__ = [
     "BASE",
     "ELI",
+    "FRAPO",
     "LKG",
     "PREFIXES",
     "Origin",
@@ -78,6 +92,18 @@ class LKG(DefinedNamespace):
 
     # classes
     Cluster: str
+    NationalCluster: str
+    Counterpart: str
+    Project: str
+    SupplyChainProject: str
+    ResearchProject: str
+    FundedProject: str
+    Board: str
+    Assembly: str
+    Committee: str
+    WorkingGroup: str
+    BoardOfAuditors: str
+    SteeringCommittee: str
     University: str
     Company: str
     ResearchCentre: str
@@ -113,6 +139,8 @@ class LKG(DefinedNamespace):
     ScientificCommitteeChair: str
     ScientificCommitteeMember: str
     Assessore: str
+    Auditor: str
+    BodyMember: str
     # recognition statuses
     Recognised: str
     Constituted: str
@@ -123,6 +151,11 @@ class LKG(DefinedNamespace):
     coordinatedBy: str
     proposed: str
     proposedBy: str
+    nationalCounterpart: str
+    qualifiedCounterpart: str
+    counterpart: str
+    inUnit: str
+    projectCluster: str
     acronym: str
     legalForm: str
     city: str
@@ -175,6 +208,22 @@ class ELI(DefinedNamespace):
     based_on: str
 
 
+class FRAPO(DefinedNamespace):
+    """The Funding, Research Administration and Projects Ontology terms we use."""
+
+    _fail = True
+    _NS = Namespace(PREFIXES["frapo"])
+
+    Project: str
+    isFundedBy: str
+
+
+PROJECT_CLASSES: dict[str, str] = {slug: kind.term for slug, kind in PROJECT_KINDS.items()}
+"""The class of each kind of project (`kg.vocab.PROJECT_KINDS`), each under lkg:Project."""
+
+BODY_CLASSES: dict[str, str] = {slug: kind.term for slug, kind in BODY_KINDS.items()}
+"""The class of each kind of body (`kg.vocab.BODY_KINDS`), each under org:OrganizationalUnit."""
+
 ORGANISATION_CLASSES: dict[str, str] = {slug: kind.term for slug, kind in ORGANISATION_TYPES.items()}
 """The class of each kind of organisation (defined once, in `kg.vocab.ORGANISATION_TYPES`)."""
 
@@ -194,6 +243,8 @@ ROLE_TERMS: dict[str, str] = {
     "scientific-committee-chair": LKG.ScientificCommitteeChair,
     "scientific-committee-member": LKG.ScientificCommitteeMember,
     "assessore": LKG.Assessore,
+    "auditor": LKG.Auditor,
+    "body-member": LKG.BodyMember,
 }
 
 # A role that also gives a direct shortcut from member to cluster (and back).
@@ -263,8 +314,8 @@ class _Remembered:
         return value  # type: ignore[no-any-return]
 
 
-_LKG, _ELI, _DCTERMS, _FOAF, _ORG, _OWL, _RDF, _RDFS, _SDO, _SKOS, _TIME, _XSD = map(
-    _Remembered, (LKG, ELI, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS, TIME, XSD)
+_LKG, _ELI, _DCTERMS, _FOAF, _ORG, _OWL, _RDF, _RDFS, _SDO, _SKOS, _TIME, _XSD, _FRAPO = map(
+    _Remembered, (LKG, ELI, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SDO, SKOS, TIME, XSD, FRAPO)
 )
 
 
@@ -412,6 +463,7 @@ def _organisation(w: _Writer, org: Organisation) -> None:
         w.add(node, _ORG.subOrganizationOf, iri("organisation", org.part_of))
     if org.founded:
         w.add(node, _SDO.foundingDate, _date(org.founded))
+    _bodies(w, org, node)
     _members(w, org)
     _figures(w, org)
     _disputes(w, org, node)
@@ -428,11 +480,10 @@ def _claim(w: _Writer, node: str, slug: str, claim: Membership | Post, during: s
         w.add(node, during, period)
 
 
-def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: Membership, slug: str) -> None:
+def _membership(w: _Writer, origin: Origin, group: str, member: Membership, slug: str) -> None:
     node = iri("membership", slug)
-    w.origins[node] = Origin(owner, ("members", index))
-    org = iri("organisation", member.organisation)
-    group = w.party(owner.id)
+    w.origins[node] = origin
+    org = w.party(member.organisation)  # a national cluster, a body or a project may have a cluster
     w.add(node, _RDF.type, _ORG.Membership)
     w.add(node, _ORG.member, org)
     w.add(node, _ORG.organization, group)
@@ -450,14 +501,52 @@ def _membership(w: _Writer, owner: Cluster | Organisation, index: int, member: M
         w.add(group, backward, org)
 
 
-def _members(w: _Writer, owner: Cluster | Organisation) -> None:
+def _members(
+    w: _Writer,
+    owner: Cluster | Organisation | Project,
+    *,
+    group: str | None = None,
+    members: list[Membership] | None = None,
+    prefix: tuple[str | int, ...] = (),
+    key: str | None = None,
+) -> None:
+    """The memberships of an owner, or (``group``, ``members``, ``prefix``) of one of its bodies."""
     seen: set[str] = set()
-    for index, member in enumerate(owner.members):
-        slug = f"{owner.id}--{member.organisation}--{member.role}"
+    key = key or owner.id
+    for index, member in enumerate(owner.members if members is None else members):
+        slug = f"{key}--{member.organisation}--{member.role}"
         if slug in seen:  # the same role again, in another period
             slug += f"--{member.start}"
         seen.add(slug)
-        _membership(w, owner, index, member, slug)
+        target = group or w.party(owner.id)
+        _membership(w, Origin(owner, (*prefix, "members", index)), target, member, slug)
+
+
+def _unit(owner_id: str, body: Body) -> str:
+    """A body's IRI: its id when it has one, else its label, within its owner."""
+    return iri("unit", f"{owner_id}--{body.id or slugify(body.label)}")
+
+
+def _bodies(w: _Writer, owner: Cluster | Organisation, node: str) -> None:
+    for index, body in enumerate(owner.bodies):
+        unit = _unit(owner.id, body)
+        w.origins[unit] = Origin(owner, ("bodies", index))
+        w.add(unit, _RDF.type, _ORG.OrganizationalUnit)
+        if body.kind:
+            w.add(unit, _RDF.type, BODY_CLASSES[body.kind])
+        w.add(unit, _ORG.unitOf, node)
+        w.add(node, _ORG.hasUnit, unit)
+        w.labels(unit, body.label, body.label_en, [])
+        w.sources(unit, body.sources)
+        w.note(unit, body.note)
+        _members(
+            w,
+            owner,
+            group=unit,
+            members=body.members,
+            prefix=("bodies", index),
+            key=unit.rsplit("/", 1)[1],
+        )
 
 
 def _figures(w: _Writer, owner: Cluster | Organisation) -> None:
@@ -496,10 +585,13 @@ def _cluster(w: _Writer, cluster: Cluster) -> None:
     node = iri("cluster", cluster.id)
     w.origins[node] = Origin(cluster)
     w.add(node, _RDF.type, _LKG.Cluster)
+    if cluster.level == "national":
+        w.add(node, _RDF.type, _LKG.NationalCluster)
     w.add(node, _RDF.type, _ORG.FormalOrganization)
     w.add(node, _RDF.type, _ORG.Organization)
     _party(w, node, cluster)
-    w.add(node, _LKG.recognitionStatus, STATUS_TERMS[cluster.status])
+    if cluster.status:
+        w.add(node, _LKG.recognitionStatus, STATUS_TERMS[cluster.status])
     if cluster.acronym:
         w.add(node, _LKG.acronym, ox.Literal(cluster.acronym))
         w.add(node, _SKOS.altLabel, ox.Literal(cluster.acronym))
@@ -513,17 +605,49 @@ def _cluster(w: _Writer, cluster: Cluster) -> None:
         w.add(node, _LKG.thematicArea, iri("concept", theme))
     for kind in cluster.partner_types:
         w.add(node, _LKG.partnerType, ORGANISATION_CLASSES[kind])
-    for index, body in enumerate(cluster.bodies):
-        unit = iri("unit", f"{cluster.id}--{slugify(body.label)}")
-        w.origins[unit] = Origin(cluster, ("bodies", index))
-        w.add(unit, _RDF.type, _ORG.OrganizationalUnit)
-        w.add(unit, _ORG.unitOf, node)
-        w.add(node, _ORG.hasUnit, unit)
-        w.labels(unit, body.label, body.label_en, [])
-        w.sources(unit, body.sources)
+    _bodies(w, cluster, node)
+    _counterparts(w, cluster, node)
     _members(w, cluster)
     _figures(w, cluster)
     _disputes(w, cluster, node)
+
+
+def _counterparts(w: _Writer, cluster: Cluster, node: str) -> None:
+    """``lkg:nationalCounterpart``, and a qualified node (PROV's pattern) carrying its sources."""
+    for index, tie in enumerate(cluster.national_counterparts):
+        national = iri("cluster", tie.cluster)
+        qualified = iri("counterpart", f"{cluster.id}--{tie.cluster}")
+        w.origins[qualified] = Origin(cluster, ("national_counterparts", index))
+        w.add(node, _LKG.nationalCounterpart, national)
+        w.add(node, _LKG.qualifiedCounterpart, qualified)
+        w.add(qualified, _RDF.type, _LKG.Counterpart)
+        w.add(qualified, _LKG.counterpart, national)
+        w.sources(qualified, tie.sources)
+        w.note(qualified, tie.note)
+
+
+def _project(w: _Writer, project: Project) -> None:
+    node = iri("project", project.id)
+    w.origins[node] = Origin(project)
+    for term in (PROJECT_CLASSES[project.kind], _LKG.Project, _FRAPO.Project):
+        w.add(node, _RDF.type, term)
+    w.labels(node, project.label, project.label_en, project.alt_labels)
+    w.sources(node, project.sources)
+    w.note(node, project.note)
+    for cluster in project.clusters:
+        w.add(node, _LKG.projectCluster, iri("cluster", cluster))
+    for act in project.funded_by:
+        w.add(node, _FRAPO.isFundedBy, iri("act", act))
+    if project.start:
+        w.add(node, _SDO.startDate, _date(project.start))
+    if project.end:
+        w.add(node, _SDO.endDate, _date(project.end))
+    if project.budget_eur is not None:
+        w.add(node, _LKG.budget, ox.Literal(f"{project.budget_eur:.2f}", datatype=_n(_XSD.decimal)))
+    if project.website:
+        w.add(node, _FOAF.homepage, project.website)
+    _members(w, project, group=node)
+    _disputes(w, project, node)
 
 
 def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None:
@@ -537,6 +661,8 @@ def _post(w: _Writer, person: Person, index: int, post: Post, slug: str) -> None
     w.add(node, _ORG.postIn, where)
     w.add(where, _ORG.hasPost, node)
     w.add(node, _ORG.role, ROLE_TERMS[post.role])
+    if post.body:
+        w.add(node, _LKG.inUnit, iri("unit", f"{post.organisation}--{post.body}"))
     if post.label:
         w.labels(node, post.label, post.label_en, [])
     _claim(w, node, slug, post, _LKG.heldDuring)
@@ -659,6 +785,8 @@ def to_triples(data: Dataset) -> tuple[list[ox.Triple], dict[str, Origin]]:
         _person(w, person)
     for act in data.acts:
         _act(w, act)
+    for project in data.projects:
+        _project(w, project)
     for scheme in data.schemes:
         _scheme(w, scheme)
     _source_documents(w)

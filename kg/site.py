@@ -64,6 +64,7 @@ MAP_MAX_NODES = 3000
 """Maps are drawn up to this many organisations; beyond, a canvas map is of no use to a reader."""
 QUERY_ROWS_SHOWN = 200
 PATH_TOP = 8
+NATIONAL_CLUSTER = expand("lkg:NationalCluster")
 """Explained paths are precomputed among this many top bridges (organisations in most clusters)."""
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -481,7 +482,7 @@ def read_data(build: Path, store: ox.Store) -> Data:
         k: sorted(v, key=lambda a: (data.first(a, "eli:date_document"), a)) for k, v in acts.items()
     }
     data.counts = {
-        "clusters": len(data.resources["cluster"]),
+        "clusters": sum(not _national(data, c) for c in data.resources["cluster"]),
         "organisations": len(data.resources["organisation"]),
         "people": len(data.resources["person"]),
         "acts": len(data.resources["act"]),
@@ -704,7 +705,8 @@ def cluster_context(view: View, iri: str, maps: bool) -> dict[str, Any]:
         coordinators=[view.link(o) for o in view.values(iri, "lkg:coordinatedBy")],
         themes=[view.label(c) for c in view.values(iri, "lkg:thematicArea")],
         legal_form=view.text(iri, "lkg:legalForm"),
-        map=f"maps/cluster-{context['slug']}.html" if maps else "",
+        # the maps are of the Lombard ecosystem: a national cluster has none (kg.network)
+        map=f"maps/cluster-{context['slug']}.html" if maps and not _national(data, iri) else "",
         jsonld=view.jsonld(
             iri,
             "Organization",
@@ -713,6 +715,11 @@ def cluster_context(view: View, iri: str, maps: bool) -> dict[str, Any]:
         ),
     )
     return context
+
+
+def _national(data: Data, iri: str) -> bool:
+    """Whether a cluster is a national one (lkg:NationalCluster)."""
+    return any(t.value == NATIONAL_CLUSTER for t in data.props.get(iri, {}).get(P["rdf:type"], []))
 
 
 def _act_row(view: View, act: str) -> dict[str, Any]:
@@ -1145,7 +1152,7 @@ def _paths(data: Data, store: ox.Store) -> None:
     """Explained paths among the top bridges (organisations in most clusters), precomputed."""
     from kg.network import explain_paths
 
-    clusters = set(data.resources["cluster"])
+    clusters = {c for c in data.resources["cluster"] if not _national(data, c)}  # as kg.network
     count: dict[str, int] = defaultdict(int)
     for tie in data.memberships:
         if tie.within in clusters and not tie.disputed:
@@ -1269,7 +1276,8 @@ def _other_pages(writer: Writer, build: Path, store: ox.Store, maps: bool) -> No
         shutil.copyfile(build / "catalog.ttl", writer.root / "catalog.ttl")
     for lang in writer.langs:
         view = writer.views[lang]
-        cards = [_cluster_facts(view, c) for c in data.resources["cluster"]]
+        # the home page's cards are the Lombard clusters; national ones have their own pages
+        cards = [_cluster_facts(view, c) for c in data.resources["cluster"] if not _national(data, c)]
         cards.sort(key=lambda c: c["link"]["text"].lower())
         home_ld = script_json(
             {

@@ -27,9 +27,12 @@ END = "<!-- kg stats: end -->"
 # The kinds of resource every count and check looks at, in display order.
 KINDS = [
     "lkg:Cluster",
+    "lkg:NationalCluster",
     "org:Organization",
     *(compact(kind.term) for slug, kind in ORGANISATION_TYPES.items() if slug != "organisation"),
     "org:Membership",
+    "lkg:Project",
+    "org:OrganizationalUnit",
     "foaf:Person",
     "org:Post",
     "eli:LegalResource",

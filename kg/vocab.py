@@ -11,12 +11,15 @@ from pathlib import Path
 
 __all__ = [
     "BASE",
+    "BODY_KINDS",
     "CLUSTER_TYPE",
+    "NATIONAL_CLUSTER_TYPE",
     "EXTRAS",
     "GRAPHS",
     "LKG_NS",
     "ORGANISATION_TYPES",
     "PREFIXES",
+    "PROJECT_KINDS",
     "Kind",
     "compact",
     "expand",
@@ -36,6 +39,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "eli": "http://data.europa.eu/eli/ontology#",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "frapo": "http://purl.org/cerif/frapo/",
     "lkg": LKG_NS,
     "nuts": "http://data.europa.eu/nuts/code/",
     "org": "http://www.w3.org/ns/org#",
@@ -209,3 +213,29 @@ classes, kg.network's node types, kg.viz's colours and legend, kg.stats's counts
 
 CLUSTER_TYPE = Kind("cluster", LKG_NS + "Cluster", "cluster tecnologico", "technology cluster", "#1f3b73")
 """The cluster kind, drawn beside the organisations on maps."""
+
+NATIONAL_CLUSTER_TYPE = Kind(
+    "national-cluster",
+    LKG_NS + "NationalCluster",
+    "cluster tecnologico nazionale",
+    "national technology cluster",
+    "#6a51a3",
+)
+"""The national cluster kind (``level: national``): a cluster too, kept off the Lombard maps."""
+
+PROJECT_KINDS: dict[str, Kind] = _kinds(
+    ("supply-chain", "lkg:SupplyChainProject", "progetto di filiera", "supply-chain project", "#117733"),
+    ("research-project", "lkg:ResearchProject", "progetto di ricerca", "research project", "#332288"),
+    ("funded-project", "lkg:FundedProject", "progetto finanziato", "funded project", "#882255"),
+)
+"""The kinds of project (``kind:`` of a record under ``projects:``), each a subclass of lkg:Project."""
+
+BODY_KINDS: dict[str, Kind] = _kinds(
+    ("board", "lkg:Board", "consiglio direttivo", "board", "#4477aa"),
+    ("assembly", "lkg:Assembly", "assemblea", "assembly", "#66ccee"),
+    ("committee", "lkg:Committee", "comitato", "committee", "#228833"),
+    ("working-group", "lkg:WorkingGroup", "gruppo di lavoro", "working group", "#ccbb44"),
+    ("auditors", "lkg:BoardOfAuditors", "collegio dei revisori", "board of auditors", "#ee6677"),
+    ("steering", "lkg:SteeringCommittee", "cabina di regia", "steering committee", "#aa3377"),
+)
+"""The kinds of body (``kind:`` of a body), each a subclass of org:OrganizationalUnit."""

@@ -30,7 +30,8 @@ def test_the_catalogue_describes_the_build_it_sits_beside(real_build: Path) -> N
         str(graph.value(p, VOID["class"])): int(graph.value(p, VOID.entities))
         for p in graph.objects(dataset, VOID.classPartition)
     }
-    assert partitions["https://w3id.org/lombardia-kg/ontology#Cluster"] == 10
+    national = partitions["https://w3id.org/lombardia-kg/ontology#NationalCluster"]
+    assert partitions["https://w3id.org/lombardia-kg/ontology#Cluster"] == 10 + national
     assert {str(t) for t in graph.objects(dataset, DCT.title)} >= {"Lombardy innovation knowledge graph"}
 
 

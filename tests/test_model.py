@@ -23,6 +23,7 @@ BAD = [
         "unknown organisation 'polimi' (did you mean 'politecnico-di-milano'?)",
     ),
     ("no_source", "organisations.yaml", 6, "sources", "every record needs a source"),
+    ("bad_body_id", "people-bad.yaml", 8, "posts[0].body", "'afil' has no body with id 'board'"),
     ("duplicate_id", "organisations.yaml", 14, "id", "duplicate id 'lumson'"),
     ("two_ids_one_name", "organisations.yaml", 15, "label", "already belongs to 'politecnico-di-milano'"),
     ("bad_date", "clusters/afil.yaml", 10, "members[0].start", "month 13 does not exist"),
@@ -180,3 +181,67 @@ def test_files_read_in_worker_processes_give_what_one_process_gives(
     )
     assert outcome() == one_process
     assert len(submitted) == len(list(data.rglob("*.yaml")))  # every file went to a worker
+
+
+def test_national_clusters_projects_and_bodies_load(tmp_path: Path) -> None:
+    data = load_data(fixture_data("national", tmp_path))
+    levels = {c.id: c.level for c in data.clusters}
+    assert levels == {"afil": "regional", "cfi": "national"}
+    afil = next(c for c in data.clusters if c.id == "afil")
+    assert [t.cluster for t in afil.national_counterparts] == ["cfi"]
+    assert [(b.id, b.kind, [m.organisation for m in b.members]) for b in afil.bodies] == [
+        ("board", "board", ["politecnico-di-milano"])
+    ]
+    (project,) = data.projects
+    assert (project.kind, project.clusters) == ("supply-chain", ["afil"])
+    assert {(m.organisation, m.role) for m in project.members} == {
+        ("lumson", "coordinator"),
+        ("politecnico-di-milano", "partner"),
+    }
+    post = next(p for p in data.people if p.id == "bruno-bianchi").posts[0]
+    assert (post.role, post.body) == ("auditor", "auditors")
+
+
+NATIONAL_BAD = [
+    # a regional cluster's members are organisations; only a national one may list a cluster
+    (
+        "clusters/afil.yaml",
+        "    - organisation: lumson",
+        "    - organisation: cfi",
+        "members[1].organisation",
+        "'cfi' is a cluster; this field takes an organisation",
+    ),
+    (
+        "clusters/afil.yaml",
+        "    - cluster: cfi",
+        "    - cluster: afil",
+        "national_counterparts[0].cluster",
+        "'afil' is not a national cluster",
+    ),
+    (
+        "projects/filiere.yaml",
+        "clusters: [afil]",
+        "clusters: [afill]",
+        "clusters[0]",
+        "unknown cluster 'afill'",
+    ),
+    ("projects/filiere.yaml", "kind: supply-chain", "kind: filiera", "kind", "filiera"),
+    ("clusters/national-cfi.yaml", "kind: auditors", "kind: revisori", "bodies[0].kind", "revisori"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field", "words"), NATIONAL_BAD)
+def test_national_records_name_the_spot(
+    file: str, old: str, new: str, field: str, words: str, tmp_path: Path
+) -> None:
+    data = fixture_data("national", tmp_path)
+    path = data / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    line = text[: text.index(old)].count("\n") + 1
+    with pytest.raises(KgError) as caught:
+        load_data(data)
+    expected = f"{path}:{line}: {field}: "
+    matching = [str(p) for p in caught.value.problems if str(p).startswith(expected)]
+    assert any(words in text for text in matching), [str(p) for p in caught.value.problems]

@@ -281,3 +281,14 @@ def test_organisation_projection_is_networkx_own(which: str, request: pytest.Fix
     eigen = dict(organisation_central(two, measure="eigenvector", top=everyone))
     assert eigen == pytest.approx(dict(central(old, measure="eigenvector", top=everyone)), abs=1e-9)
     assert organisation_summary(two) == summary(old)
+
+
+def test_national_clusters_stay_off_the_lombard_network(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    write_build(fixture_data("national", tmp_path), build)
+    graph = two_mode(load_store(build))
+    assert iri("cluster", "afil") in graph  # the regional cluster is there
+    assert iri("cluster", "cfi") not in graph  # its national counterpart is not, nor afil's seat in it
+    assert all(
+        data["kind"] != "cluster" or node == iri("cluster", "afil") for node, data in graph.nodes(data=True)
+    )

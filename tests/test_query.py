@@ -466,3 +466,40 @@ def test_update_policy_lives_in_the_library(engine: Embedded, tmp_path: Path) ->
     memberships = len(rows_of(engine, "members-of-cluster", cluster="afil"))
     assert said.startswith("0 triples would be added and ") and " 0 removed" not in said
     assert len(engine.store) == before and memberships > 0
+
+
+def test_national_counterparts_of_each_lombard_cluster(engine: Embedded) -> None:
+    rows = rows_of(engine, "national-counterparts")
+    lombard = {r["cluster"] for r in rows}
+    assert iri("cluster", "cfi") not in lombard  # a national cluster is not listed as Lombard
+    ties = {(r["cluster"], r["national"]) for r in rows if r["national"]}
+    assert (iri("cluster", "lgca"), iri("cluster", "spring")) in ties
+    assert (iri("cluster", "afil"), iri("cluster", "cfi")) in ties
+    lgca = next(r for r in rows if r["cluster"] == iri("cluster", "lgca"))
+    assert lgca["role"] == LKG + "Member" and "italbiotec.it" in lgca["sources"]
+
+
+def test_projects_per_cluster_with_their_lead(engine: Embedded) -> None:
+    rows = rows_of(engine, "projects-per-cluster")
+    leads = {(r["project"], r["lead"]) for r in rows if r["cluster"] == iri("cluster", "scc")}
+    assert (iri("project", "smart-land"), iri("organisation", "harpaceas")) in leads
+    assert (iri("project", "h2e"), iri("organisation", "techinnova")) in leads
+    assert {r["kind"] for r in rows if r["project"] == iri("project", "h2e")} == {LKG + "SupplyChainProject"}
+
+
+def test_bodies_and_who_sits_on_them(engine: Embedded) -> None:
+    rows = rows_of(engine, "bodies")
+    committee = iri("unit", "spring--comitato-disseminazione")
+    seats = {(r["seat"], r["role"]) for r in rows if r["body"] == committee}
+    # a person through a post, an organisation (here a regional cluster) through a membership
+    assert (iri("person", "diego-bosco"), LKG + "BoardMember") in seats
+    assert (iri("cluster", "lgca"), LKG + "BodyMember") in seats
+    assert {r["kind"] for r in rows if r["body"] == committee} == {LKG + "Committee"}
+
+
+def test_declared_size_over_time(engine: Embedded) -> None:
+    rows = rows_of(engine, "declared-size", cluster="afil")
+    dates = [r["asOf"] for r in rows]
+    assert dates == sorted(dates) and len(set(dates)) >= 2
+    assert ("2017-05", "131", "imprese aderenti") in {(r["asOf"], r["count"], r["of"]) for r in rows}
+    assert rows_of(engine, "declared-size", cluster="cfi")[0]["count"] == "200"

@@ -163,3 +163,70 @@ def test_association_members_are_memberships_of_the_organisation(good_graph: ox.
                                      org:member ?member ; org:role lkg:Member }}""",
     )
     assert rows == [(iri("organisation", "lumson"),)]
+
+
+@pytest.fixture()
+def national_graph(tmp_path: Path) -> ox.Store:
+    triples, _ = to_triples(load_data(fixture_data("national", tmp_path)))
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def test_national_cluster_is_a_cluster_with_a_sourced_counterpart(national_graph: ox.Store) -> None:
+    afil, cfi = iri("cluster", "afil"), iri("cluster", "cfi")
+    types = _values(national_graph, f"SELECT ?t WHERE {{ <{cfi}> a ?t }}")
+    assert {(str(LKG.NationalCluster),), (str(LKG.Cluster),)} <= set(types)
+    assert (str(LKG.NationalCluster),) not in _values(national_graph, f"SELECT ?t WHERE {{ <{afil}> a ?t }}")
+    rows = _values(
+        national_graph,
+        f"""SELECT ?national ?source WHERE {{
+             <{afil}> lkg:nationalCounterpart ?national ; lkg:qualifiedCounterpart ?tie .
+             ?tie a lkg:Counterpart ; lkg:counterpart ?national ;
+                  <http://purl.org/dc/terms/source> ?source }}""",
+    )
+    assert rows == [(cfi, "https://example.org/news")]
+    # a regional cluster is a member of the national one
+    assert _values(national_graph, f"SELECT ?m WHERE {{ ?m org:member <{afil}> ; org:organization <{cfi}> }}")
+
+
+def test_project_has_kind_lead_partners_and_cluster(national_graph: ox.Store) -> None:
+    project = iri("project", "smart-land")
+    types = {t for (t,) in _values(national_graph, f"SELECT ?t WHERE {{ <{project}> a ?t }}")}
+    assert {str(LKG.Project), str(LKG.SupplyChainProject), "http://purl.org/cerif/frapo/Project"} <= types
+    rows = _values(
+        national_graph,
+        f"""SELECT ?who ?role WHERE {{
+             ?m org:organization <{project}> ; org:member ?who ; org:role ?role }}""",
+    )
+    assert rows == [
+        (iri("organisation", "lumson"), str(LKG.Coordinator)),
+        (iri("organisation", "politecnico-di-milano"), str(LKG.Partner)),
+    ]
+    assert _values(national_graph, f"SELECT ?c WHERE {{ <{project}> lkg:projectCluster ?c }}") == [
+        (iri("cluster", "afil"),)
+    ]
+
+
+def test_body_is_a_typed_unit_with_members_and_posts(national_graph: ox.Store) -> None:
+    board, auditors = iri("unit", "afil--board"), iri("unit", "cfi--auditors")
+    rows = _values(
+        national_graph,
+        f"""SELECT ?owner ?who WHERE {{ <{board}> a lkg:Board ; org:unitOf ?owner .
+             ?m org:organization <{board}> ; org:member ?who ; org:role lkg:BodyMember }}""",
+    )
+    assert rows == [(iri("cluster", "afil"), iri("organisation", "politecnico-di-milano"))]
+    rows = _values(
+        national_graph,
+        f"""SELECT ?post ?in WHERE {{
+             ?post lkg:inUnit <{auditors}> ; org:postIn ?in ; org:role lkg:Auditor }}""",
+    )
+    assert [r[1] for r in rows] == [iri("cluster", "cfi")]
+
+
+def test_frapo_terms_are_declared_in_the_ontology() -> None:
+    from kg.rdf import FRAPO
+
+    declared = {str(s) for s in ONTOLOGY.subjects()}
+    for name in FRAPO.__annotations__:
+        assert str(FRAPO._NS) + name in declared, name

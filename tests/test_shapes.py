@@ -93,3 +93,27 @@ def test_broken_shapes_are_one_problem_at_their_line(
 def test_the_shipped_shapes_compile(graph: Graph) -> None:
     triples, origins = graph
     assert check_shapes(triples, origins, engine="sparql") == check_shapes(triples, origins, engine="pyshacl")
+
+
+def test_new_records_conform_and_a_broken_tie_is_named(tmp_path: Path) -> None:
+    data = fixture_data("national", tmp_path)
+    triples, origins = to_triples(load_data(data))
+    for engine in ("pyshacl", "sparql"):
+        assert check_shapes(triples, origins, engine=engine) == ([], [])
+    counterpart = "https://w3id.org/lombardia-kg/ontology#counterpart"
+    as_of = "https://w3id.org/lombardia-kg/ontology#asOf"
+    broken = [t for t in triples if t.predicate.value not in (counterpart, as_of)]
+    afil = (data / "clusters" / "afil.yaml").read_text()
+    tie_line = afil[: afil.index("    - cluster: cfi")].count("\n") + 1
+    cfi = (data / "clusters" / "national-cfi.yaml").read_text()
+    figure_line = cfi[: cfi.index("      date: 2019")].count("\n") + 1
+    for engine in ("pyshacl", "sparql"):
+        violations, _ = check_shapes(broken, origins, engine=engine)
+        texts = {str(p) for p in violations}
+        assert any(
+            t.startswith(f"{data}/clusters/afil.yaml:{tie_line}: ") and "national cluster" in t for t in texts
+        ), texts
+        assert any(
+            t.startswith(f"{data}/clusters/national-cfi.yaml:{figure_line}: declared_size[0].date: ")
+            for t in texts
+        ), texts

@@ -3,7 +3,7 @@
 This module knows YAML and the schema of the curated records, nothing of RDF.
 Each YAML file under the data directory is a mapping whose top-level keys say
 what it holds: ``sources``, ``organisations``, ``clusters`` (or one
-``cluster``), ``people``, ``acts`` and ``schemes``. A curator may split records
+``cluster``), ``people``, ``acts``, ``schemes`` and ``projects``. A curator may split records
 across as many files as they like; ids are global per kind.
 
 Every problem becomes a `kg.errors.Problem` with the file, the line and the
@@ -31,12 +31,17 @@ from kg.model.dates import OPEN, PartialDate, parse_date
 from kg.model.load import load_data
 from kg.model.records import (
     ACT_TYPES,
+    BODY_KINDS,
+    CLUSTER_LEVELS,
     DISPUTABLE,
     ORGANISATION_TYPES,
     PARTNER_TYPES,
+    PROJECT_KINDS,
     ROLES,
     Act,
+    Body,
     Cluster,
+    Counterpart,
     Dataset,
     Dispute,
     Figure,
@@ -45,6 +50,7 @@ from kg.model.records import (
     Organisation,
     Person,
     Post,
+    Project,
     Scheme,
     Source,
 )
@@ -53,11 +59,16 @@ from kg.names import normalise_name, slugify
 
 __all__ = [
     "ACT_TYPES",
+    "BODY_KINDS",
+    "CLUSTER_LEVELS",
     "ORGANISATION_TYPES",
     "PARTNER_TYPES",
+    "PROJECT_KINDS",
     "ROLES",
     "Act",
+    "Body",
     "Cluster",
+    "Counterpart",
     "DISPUTABLE",
     "Dataset",
     "Dispute",
@@ -68,6 +79,7 @@ __all__ = [
     "PartialDate",
     "Person",
     "Post",
+    "Project",
     "Scheme",
     "Source",
     "load_data",

@@ -18,10 +18,12 @@ from kg.model.messages import _field_name
 from kg.model.records import (
     DISPUTABLE,
     SHARE_ALIKE,
+    Body,
     Cluster,
     Dataset,
     Organisation,
     Person,
+    Project,
     Source,
     _Named,
     _Record,
@@ -90,6 +92,11 @@ class _Checker:
         self.concepts = self.unique([c for s in data.schemes for c in s.concepts])
         self.organisations = {o.id for o in data.organisations}
         self.clusters = {c.id for c in data.clusters}
+        self.national = {c.id for c in data.clusters if c.level == "national"}
+        self.unique(data.projects)
+        self.bodies: dict[str, set[str]] = {}  # owner id -> its bodies' ids
+        for owner in [*data.organisations, *data.clusters]:
+            self.bodies[owner.id] = self.body_ids(cast(Organisation | Cluster, owner))
         self.names: dict[str, str] = {}  # normalised name -> id
         for record in [*data.organisations, *data.clusters]:
             for name in _names(record):
@@ -178,10 +185,32 @@ class _Checker:
         for index, figure in enumerate(record.declared_size):
             self.cited(record, ("declared_size", index), figure.sources)
 
-    def members(self, record: Organisation | Cluster) -> None:
+    def body_ids(self, owner: Organisation | Cluster) -> set[str]:
+        """The ids of the owner's bodies; a second body with one id is reported."""
+        ids: dict[str, int] = {}
+        for index, body in enumerate(owner.bodies):
+            if body.id is None:
+                continue
+            first = ids.setdefault(body.id, index)
+            if first != index:
+                self.report(
+                    owner, ("bodies", index, "id"), f"duplicate body id '{body.id}' (also bodies[{first}])"
+                )
+        return set(ids)
+
+    def members(self, record: Organisation | Cluster | Project, prefix: tuple[str | int, ...] = ()) -> None:
+        """Each member resolves; clusters may be members of national clusters, bodies and projects."""
+        group: Organisation | Cluster | Project | Body = record
+        if prefix and not isinstance(record, Project):
+            group = record.bodies[cast(int, prefix[1])]
+        # a regional cluster's or an association's members are organisations only
+        clusters_allowed = bool(prefix) or isinstance(record, Project)
+        clusters_allowed = clusters_allowed or (isinstance(record, Cluster) and record.level == "national")
+        known: Collection[str] = self.parties if clusters_allowed else self.organisations
+        kind = "organisation or cluster" if clusters_allowed else "organisation"
         seen: dict[tuple[str, str, str], int] = {}
-        for index, member in enumerate(record.members):
-            where = ("members", index)
+        for index, member in enumerate(group.members):
+            where = (*prefix, "members", index)
             if member.organisation == record.id:
                 self.report(record, (*where, "organisation"), "an organisation cannot be its own member")
             else:
@@ -189,9 +218,10 @@ class _Checker:
                     record,
                     (*where, "organisation"),
                     member.organisation,
-                    "organisation",
-                    self.organisations,
+                    kind,
+                    known,
                     "organisations",
+                    *(("clusters",) if clusters_allowed else ()),
                 )
             self.cited(record, where, member.sources)
             self.cited(record, where, member.disputed_by, "disputed_by")
@@ -265,6 +295,7 @@ class _Checker:
             self.identifiers(org)
             self.place(org)
             self.decisions(org)
+            self.check_bodies(org)
             if org.part_of == org.id:
                 self.report(org, ("part_of",), "an organisation cannot be part of itself")
             elif org.part_of is not None:
@@ -288,6 +319,15 @@ class _Checker:
                 )
                 self.cited(person, where, post.sources)
                 self.interval(person, where, post.start, post.end)
+                bodies = self.bodies.get(post.organisation)
+                if post.body is not None and bodies is not None and post.body not in bodies:
+                    hint = did_you_mean(suggest(post.body, bodies)) if bodies else ""
+                    self.report(
+                        person,
+                        (*where, "body"),
+                        f"'{post.organisation}' has no body with id '{post.body}'"
+                        + (hint or " (give the body an id: under its bodies)"),
+                    )
         for act in data.acts:
             self.cited(act, (), act.sources)
             self.disputes(act)
@@ -303,6 +343,8 @@ class _Checker:
                 self.report(act, ("closes",), f"closes ({act.closes}) before it opens ({act.opens})")
         self.apart()
         self.drafts()
+        for project in data.projects:
+            self.check_project(project)
         for scheme in data.schemes:
             self.cited(scheme, (), scheme.sources)
             in_scheme = {c.id for c in scheme.concepts}
@@ -392,5 +434,44 @@ class _Checker:
         self.members(cluster)
         for index, theme in enumerate(cluster.themes):
             self.ref(cluster, ("themes", index), theme, "thematic area", self.concepts, "schemes")
-        for index, body in enumerate(cluster.bodies):
-            self.cited(cluster, ("bodies", index), body.sources)
+        self.check_bodies(cluster)
+        for index, tie in enumerate(cluster.national_counterparts):
+            where = ("national_counterparts", index)
+            self.cited(cluster, where, tie.sources)
+            if cluster.level == "national":
+                self.report(
+                    cluster,
+                    where,
+                    "a national cluster has no national counterpart; list it on the regional one",
+                )
+            elif tie.cluster not in self.national and tie.cluster in self.clusters:
+                self.report(
+                    cluster,
+                    (*where, "cluster"),
+                    f"'{tie.cluster}' is not a national cluster (level: national)",
+                )
+            else:
+                self.ref(
+                    cluster, (*where, "cluster"), tie.cluster, "national cluster", self.national, "clusters"
+                )
+        if cluster.level == "regional" and cluster.status is None:
+            self.report(
+                cluster,
+                ("status",),
+                "missing: a regional cluster needs its status (recognised or constituted)",
+            )
+
+    def check_bodies(self, owner: Organisation | Cluster) -> None:
+        for index, body in enumerate(owner.bodies):
+            self.cited(owner, ("bodies", index), body.sources)
+            self.members(owner, ("bodies", index))
+
+    def check_project(self, project: Project) -> None:
+        self.cited(project, (), project.sources)
+        self.disputes(project)
+        self.members(project)
+        self.interval(project, (), project.start, project.end)
+        for index, cluster in enumerate(project.clusters):
+            self.ref(project, ("clusters", index), cluster, "cluster", self.clusters, "clusters")
+        for index, act in enumerate(project.funded_by):
+            self.ref(project, ("funded_by", index), act, "act", self.acts, "acts")

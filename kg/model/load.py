@@ -26,6 +26,7 @@ from kg.model.records import (
     Organisation,
     Person,
     PostOf,
+    Project,
     Scheme,
     Source,
     StandaloneMembership,
@@ -48,6 +49,7 @@ _SECTIONS: dict[str, tuple[type[_Record], str]] = {
     # facts about records described elsewhere, as `kg ingest` drafts them
     "memberships": (StandaloneMembership, "memberships"),
     "posts": (PostOf, "posts"),
+    "projects": (Project, "projects"),
 }
 
 

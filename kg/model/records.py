@@ -31,21 +31,27 @@ from kg.identifiers import check
 from kg.model.dates import PartialDate, _parse_end, parse_date
 from kg.model.yaml_lines import _line_of
 from kg.names import slugify
+from kg.vocab import BODY_KINDS as _BODY_KINDS
 from kg.vocab import ORGANISATION_TYPES as KINDS
+from kg.vocab import PROJECT_KINDS as _PROJECT_KINDS
 
 __all__ = [
     "ACT_TYPES",
+    "BODY_KINDS",
+    "CLUSTER_LEVELS",
     "CLUSTER_STATUSES",
     "DISPUTABLE",
     "ID_SCHEMES",
     "ORGANISATION_TYPES",
     "PARTNER_TYPES",
+    "PROJECT_KINDS",
     "ROLES",
     "SHARE_ALIKE",
     "Act",
     "Body",
     "Cluster",
     "Concept",
+    "Counterpart",
     "Dataset",
     "Decision",
     "Dispute",
@@ -58,6 +64,7 @@ __all__ = [
     "Post",
     "PostOf",
     "StandaloneMembership",
+    "Project",
     "Scheme",
     "Source",
 ]
@@ -88,14 +95,29 @@ ROLES = (
     "scientific-committee-chair",
     "scientific-committee-member",
     "assessore",
+    "auditor",
+    "body-member",
 )
-"""Roles an organisation plays in a cluster, or a person in a post."""
+"""Roles an organisation plays in a cluster, a project or a body, or a person in a post.
+
+``auditor`` is a sindaco or revisore; ``body-member`` a seat on a body that no other
+role names (a working group, a steering committee)."""
 
 ACT_TYPES = ("deliberation", "decree", "call", "strategy", "law", "notice")
 """Kinds of policy act: DGR, decreto, bando, S3 strategy, legge, avviso."""
 
 CLUSTER_STATUSES = ("recognised", "constituted")
 """``recognised`` by the Region, or ``constituted`` and awaiting recognition."""
+
+CLUSTER_LEVELS = ("regional", "national")
+"""A Lombard cluster (CTL, the default) or a national technology cluster (CTN)."""
+
+PROJECT_KINDS = tuple(_PROJECT_KINDS)
+"""Kinds of project: a regional ``supply-chain`` (filiera), a ``research-project``, a
+``funded-project`` (defined with their classes in `kg.vocab.PROJECT_KINDS`)."""
+
+BODY_KINDS = tuple(_BODY_KINDS)
+"""Kinds of body: board, assembly, committee, working-group, auditors, steering."""
 
 PARTNER_TYPES = ORGANISATION_TYPES
 """Kinds of partner a source names only as a group ("local authorities")."""
@@ -281,6 +303,22 @@ class Figure(_Record):
     note: Text | None = None
 
 
+class Body(_Record):
+    """A body of a cluster or an organisation: its Consiglio Direttivo, a working group.
+
+    ``id`` (unique within its owner) lets a post name the body it sits in; ``members``
+    are the organisations with a seat on it.
+    """
+
+    id: Slug | None = None
+    label: Text
+    label_en: Text | None = None
+    kind: Literal[BODY_KINDS] | None = None  # type: ignore[valid-type]
+    members: list[Membership] = Field(default_factory=list)
+    sources: SourceRefs
+    note: Text | None = None
+
+
 class Organisation(_Named, _Reviewable):
     """A university, company, public body or other organisation.
 
@@ -297,22 +335,27 @@ class Organisation(_Named, _Reviewable):
     same_as: list[Decision] = Field(default_factory=list)
     distinct_from: list[Decision] = Field(default_factory=list)
     declared_size: list[Figure] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
     members: list[Membership] = Field(default_factory=list)
 
 
-class Body(_Record):
-    """A governing body of a cluster, such as its Consiglio Direttivo."""
+class Counterpart(_Record):
+    """A regional cluster's national counterpart (a national cluster id), with its sources."""
 
-    label: Text
-    label_en: Text | None = None
+    cluster: Slug
     sources: SourceRefs
+    note: Text | None = None
 
 
 class Cluster(_Named):
-    """A Lombard technology cluster (CTL) with its members."""
+    """A Lombard technology cluster (CTL) with its members, or a national one (``level: national``).
+
+    A national cluster's ``members`` may name regional clusters as well as organisations.
+    """
 
     acronym: Text | None = None
-    status: Literal[CLUSTER_STATUSES]  # type: ignore[valid-type]
+    level: Literal[CLUSTER_LEVELS] = "regional"  # type: ignore[valid-type]
+    status: Literal[CLUSTER_STATUSES] | None = None  # type: ignore[valid-type]
     legal_form: Text | None = None
     founded: Date | None = None
     city: Text | None = None
@@ -323,6 +366,7 @@ class Cluster(_Named):
     declared_size: list[Figure] = Field(default_factory=list)
     bodies: list[Body] = Field(default_factory=list)
     members: list[Membership] = Field(default_factory=list)
+    national_counterparts: list[Counterpart] = Field(default_factory=list)
 
 
 class Post(_Reviewable):
@@ -330,6 +374,7 @@ class Post(_Reviewable):
 
     role: Literal[ROLES]  # type: ignore[valid-type]
     organisation: Slug
+    body: Slug | None = None
     label: Text | None = None
     label_en: Text | None = None
     start: Date | None = None
@@ -380,6 +425,23 @@ class Act(_Named, _Reviewable):
     website: Url | None = None
 
 
+class Project(_Named):
+    """A supply-chain (filiera), research or funded project, with its lead and partners.
+
+    ``clusters`` are the clusters that promote or validate it; the lead is the member in
+    the ``coordinator`` role; ``funded_by`` names the acts (calls, decrees) that fund it.
+    """
+
+    kind: Literal[PROJECT_KINDS]  # type: ignore[valid-type]
+    clusters: list[Slug] = Field(default_factory=list)
+    members: list[Membership] = Field(default_factory=list)
+    start: Date | None = None
+    end: Date | None = None
+    budget_eur: float | None = Field(default=None, ge=0)
+    funded_by: list[Slug] = Field(default_factory=list)
+    website: Url | None = None
+
+
 DISPUTABLE: dict[type[_Record], tuple[str, ...]] = {
     Organisation: ("label", "label_en", "type", "city", "website", "part_of", "founded"),
     Cluster: ("label", "label_en", "acronym", "status", "legal_form", "founded", "city", "website"),
@@ -425,6 +487,7 @@ class Dataset:
     schemes: list[Scheme] = field(default_factory=list)
     memberships: list[StandaloneMembership] = field(default_factory=list)
     posts: list[PostOf] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
 
     _by_ref: dict[str, Source] = field(default_factory=dict, repr=False)
 
