@@ -115,9 +115,12 @@ def test_giunta_took_note_on_17_february_2026(store: ox.Store) -> None:
         store,
         f"""
         SELECT ?date ?body WHERE {{
-          ?act a lkg:Deliberation ; lkg:concerns <{iri("cluster", "cosmetica")}> ;
+          <{iri("act", "presa-atto-cluster-cosmetico-2026")}> a lkg:Deliberation ;
+               lkg:concerns <{iri("cluster", "cosmetica")}> ;
                eli:date_document ?date ; eli:passed_by ?body }}""",
     )
+    # the act that took note of the cluster (other deliberations concern it too, e.g. the
+    # supply-chain calls of 2022 that the Sistema Cosmetico Lombardo answered)
     assert rows == [("2026-02-17", iri("organisation", "giunta-regionale-lombardia"))]
 
 
