@@ -43,7 +43,9 @@ def ask(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 def test_real_data_validates() -> None:
     report = validate(DATA)
     # the ten Lombard clusters and the national ones (a national cluster is a cluster too)
-    assert report.counts["lkg:NationalCluster"] == 5
+    national = [c for c in load_data(DATA).clusters if c.level == "national"]
+    assert len(national) >= 5  # the five national clusters issue 19 asked for, at least
+    assert report.counts["lkg:NationalCluster"] == len(national)
     assert report.counts["lkg:Cluster"] == 10 + report.counts["lkg:NationalCluster"]
 
 
