@@ -341,15 +341,17 @@ def update_keyword(text: str) -> str | None:
     return match[1].upper() if match else None
 
 
-_TOKENS = re.compile(
+_SKIPPED = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\x00-\x20]*>"
     r"|#[^\n]*"
-    r"|\{",
 )
+"""What a scan of a query steps over whole: long and short strings, IRIs, comments."""
+
+_TOKENS = re.compile(_SKIPPED + r"|\{")
 
 
 def inline_values(query: str, bindings: dict[str, Term]) -> str:
@@ -557,13 +559,7 @@ LIST_MARK = "\x1f"
 """The separator every GROUP_CONCAT is given when it runs (ASCII unit separator): no label holds it."""
 
 _LIST_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n]*"
-    r"|\b(?i:GROUP_CONCAT|SEPARATOR|AS)\b"
+    _SKIPPED + r"|\b(?i:GROUP_CONCAT|SEPARATOR|AS)\b"
     r"|\?\w+|[()=]",
 )
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
