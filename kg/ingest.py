@@ -577,11 +577,11 @@ def ingest(
         When the page cannot be read (see `read_page`) or the data does not load.
     """
     from kg.model import load_data, parse_date
-    from kg.model.records import _check_url
+    from kg.model.records import check_url
 
     page = Path(page)
     try:
-        _check_url(url)
+        check_url(url)
         if date is not None:
             date = str(parse_date(date))
     except ValueError as error:

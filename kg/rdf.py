@@ -336,6 +336,11 @@ def _date(date: PartialDate) -> ox.Literal:
     return ox.Literal(str(date), datatype=_n(_DATATYPES[date.precision]))
 
 
+def _euros(amount: float) -> ox.Literal:
+    """An amount in euro, as the xsd:decimal with cents that acts and projects state."""
+    return ox.Literal(f"{amount:.2f}", datatype=_n(_XSD.decimal))
+
+
 class _Writer:
     """Collects triples and the origin of each resource."""
 
@@ -643,7 +648,7 @@ def _project(w: _Writer, project: Project) -> None:
     if project.end:
         w.add(node, _SDO.endDate, _date(project.end))
     if project.budget_eur is not None:
-        w.add(node, _LKG.budget, ox.Literal(f"{project.budget_eur:.2f}", datatype=_n(_XSD.decimal)))
+        w.add(node, _LKG.budget, _euros(project.budget_eur))
     if project.website:
         w.add(node, _FOAF.homepage, project.website)
     _members(w, project, group=node)
@@ -716,7 +721,7 @@ def _act(w: _Writer, act: Act) -> None:
     if act.closes:
         w.add(node, _LKG.closingDate, _date(act.closes))
     if act.budget_eur is not None:
-        w.add(node, _LKG.budget, ox.Literal(f"{act.budget_eur:.2f}", datatype=_n(_XSD.decimal)))
+        w.add(node, _LKG.budget, _euros(act.budget_eur))
     if act.website:
         w.add(node, _FOAF.page, act.website)
     _disputes(w, act, node)

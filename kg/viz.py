@@ -142,6 +142,23 @@ def _label(data: dict[str, object], lang: str) -> str:
     )
 
 
+def _ties(two: nx.Graph, node: str, lang: str, role_labels: dict[str, str]) -> list[dict[str, object]]:
+    """A node's ties in the two-mode graph, by its neighbours' names: roles, sources, disputes."""
+    ties: list[dict[str, object]] = []
+    for other in sorted(two.neighbors(node), key=lambda n: _label(two.nodes[n], lang)):
+        edge = two.edges[node, other]
+        ties.append(
+            {
+                "name": _label(two.nodes[other], lang),
+                "slug": two.nodes[other].get("slug", ""),
+                "roles": [role_labels.get(r, r.rsplit("#", 1)[-1]) for r in edge.get("roles", [])],
+                "sources": list(edge.get("sources", [])),
+                "disputed_by": list(edge.get("disputed_by", [])),
+            }
+        )
+    return ties
+
+
 def _spec(
     graph: nx.Graph,
     two: nx.Graph,
@@ -160,19 +177,7 @@ def _spec(
     for node in sorted(graph):
         data = graph.nodes[node]
         kind = str(data.get("type", ORG_KIND))
-        memberships = []
-        if node in two:
-            for other in sorted(two.neighbors(node), key=lambda n: _label(two.nodes[n], lang)):
-                edge = two.edges[node, other]
-                memberships.append(
-                    {
-                        "name": _label(two.nodes[other], lang),
-                        "slug": two.nodes[other].get("slug", ""),
-                        "roles": [role_labels.get(r, r.rsplit("#", 1)[-1]) for r in edge.get("roles", [])],
-                        "sources": list(edge.get("sources", [])),
-                        "disputed_by": list(edge.get("disputed_by", [])),
-                    }
-                )
+        memberships = _ties(two, node, lang, role_labels) if node in two else []
         clusters = sorted(
             {
                 str(two.nodes[o].get("slug"))
@@ -300,18 +305,7 @@ def _aggregated(two: nx.Graph, *, title: str, lang: str, caption: str) -> MapSpe
     for node in organisations:
         data = two.nodes[node]
         kind = str(data.get("type", ORG_KIND))
-        links = []
-        for other in sorted(two.neighbors(node), key=lambda n: _label(two.nodes[n], lang)):
-            edge = two.edges[node, other]
-            links.append(
-                {
-                    "name": _label(two.nodes[other], lang),
-                    "slug": two.nodes[other].get("slug", ""),
-                    "roles": [roles.get(r, r.rsplit("#", 1)[-1]) for r in edge.get("roles", [])],
-                    "sources": list(edge.get("sources", [])),
-                    "disputed_by": list(edge.get("disputed_by", [])),
-                }
-            )
+        links = _ties(two, node, lang, roles)
         index[node] = len(spec.members)
         spec.members.append(
             {

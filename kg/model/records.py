@@ -63,10 +63,11 @@ __all__ = [
     "Person",
     "Post",
     "PostOf",
-    "StandaloneMembership",
     "Project",
+    "StandaloneMembership",
     "Scheme",
     "Source",
+    "check_url",
 ]
 
 # --------------------------------------------------------------------------- vocabularies
@@ -148,7 +149,7 @@ def _check_text(value: str) -> str:
     return value
 
 
-def _check_url(value: str) -> str:
+def check_url(value: str) -> str:
     """An http(s) URL that is also a valid IRI (RFC 3987: no control or bidi characters)."""
     import pyoxigraph
 
@@ -164,7 +165,7 @@ def _check_url(value: str) -> str:
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
 Text = Annotated[str, AfterValidator(_check_text)]
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(check_url)]
 Date = Annotated[PartialDate, BeforeValidator(parse_date)]
 End = Annotated[Union[PartialDate, str], BeforeValidator(_parse_end)]  # noqa: UP007
 SourceRefs = Annotated[list[str], Field(min_length=1)]
