@@ -17,7 +17,7 @@ import click
 
 from kg.errors import KgError, Problem
 from kg.tables import FORMATS
-from kg.vocab import GRAPHS
+from kg.vocab import GRAPHS, LANGS
 
 __all__ = ["KeyValue", "build_option", "data_option", "folder_option", "format_option", "lang_option", "main"]
 
@@ -97,7 +97,7 @@ def format_option(help: str = "Output format.") -> Callable[[F], F]:
 
 def lang_option(help: str = "Language of labels.") -> Callable[[F], F]:
     """``--lang it|en`` (Italian by default)."""
-    return click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help=help)
+    return click.option("--lang", type=click.Choice(LANGS), default=LANGS[0], show_default=True, help=help)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -255,7 +255,7 @@ def stats_command(build_dir: Path, data_dir: Path, fmt: str, write_to: Path | No
 )
 @click.option(
     "--lang",
-    type=click.Choice(["it", "en", "both"]),
+    type=click.Choice([*LANGS, "both"]),
     default="both",
     show_default=True,
     help="Italian at the root, English under en/, or one language.",
@@ -350,6 +350,26 @@ def query_run(
     query = find(name)
     engine = open_engine(endpoint=endpoint, timeout=timeout, build_dir=build_dir, data_dir=data_dir)
     click.echo(execute(query, dict(params), engine, fmt=fmt, lang=lang, allow_update=allow_update))
+
+
+@query_group.command("precompute")
+@build_option
+@data_option
+def query_precompute(build_dir: Path, data_dir: Path) -> None:
+    """Run every saved query without parameters on a large build and keep the answers beside it.
+
+    A large build (queried from its on-disk store) keeps each answer in build/derived/,
+    in every format and language, until it is rebuilt: `kg query run` then answers at
+    once. Answers to queries with parameters are kept as they are first asked.
+
+    \b
+    Example:
+        kg query precompute --build build
+    """
+    from kg.query import library, open_engine, precompute_table
+
+    engine = open_engine(endpoint=None, timeout=None, build_dir=build_dir, data_dir=data_dir)
+    click.echo(precompute_table(engine, library()))
 
 
 @main.command("serve")

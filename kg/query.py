@@ -32,14 +32,17 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.names import did_you_mean, resolve, suggest
 from kg.tables import Cell, Named, render
-from kg.vocab import BASE, PREFIXES, expand, ontology_dir, queries_dir
+from kg.vocab import BASE, LANGS, PREFIXES, expand, ontology_dir, queries_dir
+
+if TYPE_CHECKING:
+    from kg.store import Derived
 
 __all__ = [
     "Engine",
@@ -54,6 +57,9 @@ __all__ = [
     "library_table",
     "list_columns",
     "ontology_labels",
+    "precompute",
+    "precompute_table",
+    "answers",
     "open_engine",
     "render_result",
     "run",
@@ -231,11 +237,20 @@ def _locate_syntax_error(source: Path, text: str, message: str) -> Problem:
 
 
 class Embedded(Engine):
-    """The embedded Oxigraph store; a query still running after ``timeout`` seconds is abandoned."""
+    """The embedded Oxigraph store; a query still running after ``timeout`` seconds is abandoned.
 
-    def __init__(self, store: ox.Store, *, timeout: float | None = None) -> None:
+    With ``derived`` (`open_engine` gives it for a build large enough to be queried from
+    disk), `execute` keeps each answer beside the build and gives it again, unchanged,
+    until the build changes.
+    """
+
+    def __init__(
+        self, store: ox.Store, *, timeout: float | None = None, derived: Derived | None = None
+    ) -> None:
         self.store = store
         self.timeout = timeout
+        self.derived = derived
+        """Where answers are kept beside a large build (`execute`), or None: always run."""
 
     def select(self, query: str, bindings: dict[str, Term], *, source: Path) -> Result:
         try:
@@ -549,8 +564,13 @@ def bind(query: QueryFile, params: dict[str, str], engine: Engine) -> dict[str, 
 
 def run(query: QueryFile, params: dict[str, str], engine: Engine) -> Result:
     """Bind ``params`` and run ``query`` on ``engine``; list columns sorted (`sorted_lists`)."""
+    return run_bound(query, bind(query, params, engine), engine)
+
+
+def run_bound(query: QueryFile, bindings: dict[str, Term], engine: Engine) -> Result:
+    """`run` with the parameters already bound (`bind`)."""
     text, lists = list_columns(query.text)
-    return sorted_lists(engine.select(text, bind(query, params, engine), source=query.path), lists)
+    return sorted_lists(engine.select(text, bindings, source=query.path), lists)
 
 
 # --------------------------------------------------------------------------- list columns
@@ -730,13 +750,15 @@ def open_engine(
     """The engine ``kg query run`` uses: ``endpoint`` when given, else the build (made if stale).
 
     An endpoint gets 60 s per query unless ``timeout`` says otherwise; the embedded store
-    has no limit unless given one.
+    has no limit unless given one. A large build (`kg.store.is_large`) keeps its answers
+    beside it (`kg.store.Derived`): a query asked again answers without running.
     """
     if endpoint:
         return Remote(endpoint, timeout=timeout or 60.0)
-    from kg.store import ensure_build, load_store
+    from kg.store import Derived, ensure_build, is_large, load_store
 
-    return Embedded(load_store(ensure_build(build_dir, data_dir)), timeout=timeout)
+    build = ensure_build(build_dir, data_dir)
+    return Embedded(load_store(build), timeout=timeout, derived=Derived(build) if is_large(build) else None)
 
 
 def execute(
@@ -748,12 +770,82 @@ def execute(
     lang: str = "it",
     allow_update: bool = False,
 ) -> str:
-    """Run a saved query or a SPARQL Update (`apply_update`) and render what it gives."""
+    """Run a saved query or a SPARQL Update (`apply_update`) and render what it gives.
+
+    On an engine that keeps answers (`Embedded.derived`), the answer kept for this query,
+    its bound parameters, format and language is given if there is one; otherwise the
+    query runs and its answer is kept.
+    """
     operation = update_keyword(query.text)
     if operation is not None:
         return apply_update(query, operation, engine, allowed=allow_update, with_params=bool(params))
-    result = run(query, params, engine)
-    return render_result(result, fmt, labels_for(result, engine, lang))
+    bindings = bind(query, params, engine)
+    derived = engine.derived if isinstance(engine, Embedded) else None
+    if derived is None:
+        return answers(query, bindings, engine, formats=[fmt], langs=[lang])[fmt, lang]
+    key = _answer_key(query, bindings, fmt, lang)
+    kept = derived.get(key)
+    if kept is not None:
+        return kept.decode("utf-8")
+    answer = answers(query, bindings, engine, formats=[fmt], langs=[lang])[fmt, lang]
+    derived.put(key, answer.encode("utf-8"))
+    return answer
+
+
+def answers(
+    query: QueryFile, bindings: dict[str, Term], engine: Engine, *, formats: list[str], langs: list[str]
+) -> dict[tuple[str, str], str]:
+    """The query's answer rendered in each of ``formats`` and ``langs``, from one run."""
+    result = run_bound(query, bindings, engine)
+    rendered: dict[tuple[str, str], str] = {}
+    for lang in langs:
+        labels = labels_for(result, engine, lang)
+        for fmt in formats:
+            rendered[fmt, lang] = render_result(result, fmt, labels)
+    return rendered
+
+
+def _answer_key(query: QueryFile, bindings: dict[str, Term], fmt: str, lang: str) -> str:
+    """What names a kept answer: the query's text, its bound parameters, format and language."""
+    params = " ".join(f"{name}={term}" for name, term in sorted(bindings.items()))
+    return f"query\n{query.text}\n{params}\n{fmt}\n{lang}"
+
+
+def precompute_table(engine: Embedded | Remote, queries: list[QueryFile]) -> str:
+    """`precompute` as ``kg query precompute`` prints it: what was kept, or why nothing was."""
+    if not isinstance(engine, Embedded) or engine.derived is None:
+        return "This build is queried in memory: every query answers in moments, so nothing is kept."
+    kept = precompute(engine, queries)
+    return render(
+        ["query", "rows", "seconds"], [[name, rows, f"{seconds:.2f}"] for name, rows, seconds in kept]
+    )
+
+
+def precompute(engine: Embedded, queries: list[QueryFile]) -> list[tuple[str, int, float]]:
+    """Run each parameterless query once and keep its answer in every format and language.
+
+    Returns
+    -------
+    list of (name, rows, seconds)
+        What was kept: the query's name, the rows of its answer, the seconds it took.
+    """
+    import time
+
+    from kg.tables import FORMATS
+
+    if engine.derived is None:
+        return []
+    kept: list[tuple[str, int, float]] = []
+    for query in queries:
+        if query.params or update_keyword(query.text) is not None:
+            continue
+        start = time.perf_counter()
+        rendered = answers(query, {}, engine, formats=list(FORMATS), langs=list(LANGS))
+        for (fmt, lang), text in rendered.items():
+            engine.derived.put(_answer_key(query, {}, fmt, lang), text.encode("utf-8"))
+        rows = rendered["csv", LANGS[0]].count("\n")  # the header line is not a row: one newline fewer
+        kept.append((query.name, rows, time.perf_counter() - start))
+    return kept
 
 
 def apply_update(

@@ -50,14 +50,13 @@ import pyoxigraph as ox
 from kg.errors import KgError, Problem
 from kg.names import normalise_name
 from kg.viz import script_json
-from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES, PREFIXES, compact, expand
+from kg.vocab import BASE, CLUSTER_TYPE, LANGS, ORGANISATION_TYPES, PREFIXES, compact, expand
 
 __all__ = ["PAGE_KINDS", "SiteReport", "page_path", "write_site"]
 
 PAGE_KINDS = ("cluster", "organisation", "person", "act")
 """Kinds of resource IRI that get a page at ``<kind>/<slug>.html``."""
 
-LANGS = ("it", "en")
 POOL_ABOVE = 4000
 """Above this many pages, pages are rendered by worker processes (one per core)."""
 MAP_MAX_NODES = 3000

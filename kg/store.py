@@ -19,13 +19,123 @@ from kg.vocab import EXTRAS, PREFIXES, ontology_dir
 
 OUTPUTS = ("kg.ttl", "kg.nt", "kg.jsonld")
 
-__all__ = ["Row", "check_endpoint", "ensure_build", "load_store", "push", "select", "send", "serve"]
+__all__ = [
+    "Derived",
+    "Row",
+    "build_fingerprint",
+    "check_endpoint",
+    "ensure_build",
+    "is_large",
+    "load_store",
+    "push",
+    "select",
+    "send",
+    "serve",
+]
 
 Row = dict[str, "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
 
 PERSIST_ABOVE = 20_000_000
 """Builds whose kg.nt is larger (bytes; about 100,000 triples) are queried from an on-disk store."""
+
+
+def is_large(build_dir: Path | str) -> bool:
+    """Whether the build is queried from its on-disk store (kg.nt above `PERSIST_ABOVE` bytes)."""
+    path = Path(build_dir) / "kg.nt"
+    return path.is_file() and path.stat().st_size > PERSIST_ABOVE
+
+
+def build_fingerprint(build_dir: Path | str) -> str:
+    """The build's identity: size and modification time of kg.nt and of the files beside it.
+
+    `kg build` replaces kg.nt by renaming a new file into place, so any rebuild (and any
+    change to metrics.ttl or inferred.ttl) gives a new fingerprint; what is derived from
+    a build (`persisted_store`, `Derived`) is kept only while the fingerprint matches.
+    """
+    build = Path(build_dir)
+    return " ".join(
+        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [build / "kg.nt", *_extras(build)]
+    )
+
+
+_CODE_VERSION: list[str] = []
+
+
+def code_version() -> str:
+    """A digest of the kg package's own source: a value `Derived` kept is not reused by other code."""
+    if not _CODE_VERSION:
+        import hashlib
+
+        digest = hashlib.sha256()
+        for path in sorted(Path(__file__).parent.rglob("*.py")):
+            digest.update(path.read_bytes())
+        _CODE_VERSION.append(digest.hexdigest())
+    return _CODE_VERSION[0]
+
+
+class Derived:
+    """Answers computed from a build, kept in ``build/derived/`` until the build changes.
+
+    A key names what was computed (a query, its parameters, the output format); the
+    package's source (`code_version`) is part of every key, so new code never reuses an
+    old value. Its value is stored in a file named by the key's SHA-256. The
+    folder carries the build's fingerprint: when the build changes, every value in it
+    is dropped at the next `put`, and `get` gives nothing. Values are written to a
+    temporary file and renamed into place, so a reader never sees half a value; a build
+    folder that cannot be written simply keeps nothing (these are only shortcuts).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> build = Path(tempfile.mkdtemp())
+    >>> _ = (build / "kg.nt").write_text("")
+    >>> derived = Derived(build)
+    >>> derived.get("bridges"), derived.put("bridges", b"rows"), derived.get("bridges")
+    (None, True, b'rows')
+    >>> _ = (build / "kg.nt").write_text("<a:b> <a:c> <a:d> .")  # a new build
+    >>> Derived(build).get("bridges") is None
+    True
+    """
+
+    def __init__(self, build_dir: Path | str) -> None:
+        self.folder = Path(build_dir) / "derived"
+        self.fingerprint = build_fingerprint(build_dir)
+
+    def _path(self, key: str) -> Path:
+        import hashlib
+
+        return self.folder / hashlib.sha256(f"{code_version()}\n{key}".encode()).hexdigest()
+
+    def _current(self) -> bool:
+        stamp = self.folder / "built-from"
+        return stamp.is_file() and stamp.read_text(encoding="utf-8") == self.fingerprint
+
+    def get(self, key: str) -> bytes | None:
+        """The value kept for ``key`` from this very build, or None."""
+        path = self._path(key)
+        if not path.is_file() or not self._current():
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, value: bytes) -> bool:
+        """Keep ``value`` for ``key``; False when the build folder cannot be written."""
+        import shutil
+
+        from kg.files import atomic_write
+
+        try:
+            if not self._current():
+                shutil.rmtree(self.folder, ignore_errors=True)
+                self.folder.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.folder / "built-from", self.fingerprint)
+            atomic_write(self._path(key), value)
+        except (KgError, OSError):
+            return False
+        return True
 
 
 def load_store(build_dir: Path | str, *, persisted: bool | None = None) -> ox.Store:
@@ -43,7 +153,7 @@ def load_store(build_dir: Path | str, *, persisted: bool | None = None) -> ox.St
     path = Path(build_dir) / "kg.nt"
     if not path.is_file():
         raise KgError([Problem(path, None, "-", "no build here; run `kg build` first")])
-    if persisted if persisted is not None else path.stat().st_size > PERSIST_ABOVE:
+    if persisted if persisted is not None else is_large(build_dir):
         return ox.Store.read_only(str(persisted_store(build_dir) / "db"))
     store = ox.Store()
     _bulk_load(store, path, ox.RdfFormat.N_TRIPLES)
@@ -155,9 +265,7 @@ def persisted_store(build_dir: Path | str) -> Path:
     source = build / "kg.nt"
     target = build / "oxigraph"
     stamp = target / "loaded-from"
-    fingerprint = " ".join(
-        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [source, *_extras(build)]
-    )
+    fingerprint = build_fingerprint(build)
     if stamp.is_file() and stamp.read_text() == fingerprint:
         return target
     try:

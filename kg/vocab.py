@@ -15,6 +15,7 @@ __all__ = [
     "CLUSTER_TYPE",
     "NATIONAL_CLUSTER_TYPE",
     "EXTRAS",
+    "LANGS",
     "GRAPHS",
     "LKG_NS",
     "ORGANISATION_TYPES",
@@ -57,6 +58,9 @@ PREFIXES: dict[str, str] = {
     "person": BASE + "person/",
 }
 """Prefixes written in kg.ttl and predeclared in every query."""
+
+LANGS = ("it", "en")
+"""The languages of labels, pages and maps: Italian first (the default), then English."""
 
 GRAPHS = ("organisations", "clusters", "two-mode")
 """The network graphs a command may measure: the two projections and the two-mode graph."""

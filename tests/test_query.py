@@ -503,3 +503,79 @@ def test_declared_size_over_time(engine: Embedded) -> None:
     assert dates == sorted(dates) and len(set(dates)) >= 2
     assert ("2017-05", "131", "imprese aderenti") in {(r["asOf"], r["count"], r["of"]) for r in rows}
     assert rows_of(engine, "declared-size", cluster="cfi")[0]["count"] == "200"
+
+
+# ------------------------------------------------------------------------ answers kept beside large builds
+
+
+def _kg(*args: str | Path) -> str:
+    done = CliRunner().invoke(cli.main, [str(a) for a in args], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_kept_answers_are_the_fresh_answers_and_follow_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build keeps each answer beside it; a kept answer is byte for byte a fresh run's,
+    it is really what `kg query run` prints, and a rebuild drops it."""
+    import kg.store
+    from kg.query import execute
+    from kg.tables import FORMATS
+    from kg.vocab import LANGS
+
+    monkeypatch.setattr(kg.store, "PERSIST_ABOVE", 0)  # the real data, treated as a large build
+    data, build = tmp_path / "data", tmp_path / "build"
+    shutil.copytree(ROOT / "data", data)
+    from kg.build import write_build
+
+    write_build(data, build)
+    listed = _kg("query", "precompute", "--build", build, "--data", data)
+    parameterless = [q.name for q in library() if not q.params]
+    assert [line.split()[0] for line in listed.splitlines()[2:]] == parameterless
+    kept = set((build / "derived").iterdir())
+    assert len(kept) == 1 + len(parameterless) * len(FORMATS) * len(LANGS)  # and the build's stamp
+
+    fresh = Embedded(load_store(build, persisted=False))  # no answers kept: every query runs
+    for query in library():
+        for fmt in FORMATS:
+            for lang in LANGS:
+                args = ["query", "run", query.name, "--build", build, "--data", data, "--format", fmt]
+                args += ["--lang", lang, *[f"--param={k}={v}" for k, v in query.example.items()]]
+                assert _kg(*args) == execute(query, query.example, fresh, fmt=fmt, lang=lang) + "\n", (
+                    query.name,
+                    fmt,
+                    lang,
+                )
+    assert len(set((build / "derived").iterdir())) > len(kept)  # asked with parameters: kept too
+
+    # what is printed is what was kept: a kept file changed by hand shows through
+    bridges = ["query", "run", "bridges", "--build", build, "--data", data, "--format", "csv"]
+    before = _kg(*bridges)
+    for path in (build / "derived").iterdir():
+        if path.read_text(encoding="utf-8") + "\n" == before:
+            path.write_text("kept,answer\n", encoding="utf-8")
+    assert _kg(*bridges) == "kept,answer\n\n"
+
+    # a change to the data rebuilds the build on the next command: the kept answers are dropped
+    time.sleep(0.01)
+    organisation = next((data / "organisations").glob("*.yaml"))
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = _kg(*bridges)
+    assert after == before
+    assert not (build / "derived").exists() or all(
+        path.read_text(encoding="utf-8") != "kept,answer\n" for path in (build / "derived").iterdir()
+    )
+
+
+def test_kept_answers_belong_to_the_code_that_made_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.store
+    from kg.store import Derived
+
+    (tmp_path / "kg.nt").write_text("")
+    Derived(tmp_path).put("bridges", b"old answer")
+    assert Derived(tmp_path).get("bridges") == b"old answer"
+    monkeypatch.setattr(kg.store, "_CODE_VERSION", ["another version of kg"])
+    assert Derived(tmp_path).get("bridges") is None
