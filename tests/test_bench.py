@@ -45,4 +45,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         assert f"| {step} | " in table
     for query in library():
         assert f"| query {query.name} | " in table
+        for when in ("first asked", "asked again"):
+            assert f"| kg query run {query.name} (whole command, {when}) | " in table
+    for step in ("kg network central --graph organisations (whole command, first)", "ecosystem page MB"):
+        assert f"| {step} | " in table
     assert plot.with_suffix(".svg").read_text().startswith("<svg")
