@@ -427,10 +427,10 @@ def _graph_options(function: F) -> F:
 
 
 def _two_mode(build_dir: Path, data_dir: Path):  # type: ignore[no-untyped-def]
-    from kg.network import two_mode
-    from kg.store import ensure_build, load_store
+    from kg.network import build_two_mode
+    from kg.store import ensure_build
 
-    return two_mode(load_store(ensure_build(build_dir, data_dir)))
+    return build_two_mode(ensure_build(build_dir, data_dir))
 
 
 @main.group("network")

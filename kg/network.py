@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 __all__ = [
+    "build_two_mode",
     "Broker",
     "Step",
     "betweenness",
@@ -856,3 +858,32 @@ def write_metrics(two: nx.Graph, path: object, *, day: str) -> int:
     turtle = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     atomic_write(str(path), turtle or b"")
     return len(triples)
+
+
+def build_two_mode(build: Path, *, disputed: bool = False) -> nx.Graph:
+    """`two_mode` of a build; a large build keeps the graph beside it (`kg.store.Derived`).
+
+    Reading the memberships of 100,000 organisations from the on-disk store takes tens
+    of seconds; the graph kept as JSON is read back in a few. The graph read back is the
+    one kept, node for node in the same order, each node's neighbours in the same order,
+    with the same attributes, so every measure and map made from it is the same.
+    """
+    import json
+
+    from kg.store import Derived, is_large, load_store
+
+    if not is_large(build):
+        return two_mode(load_store(build), disputed=disputed)
+    derived, key = Derived(build), f"two-mode disputed={disputed}"
+    kept = derived.get(key)
+    if kept is not None:
+        stored = json.loads(kept)
+        graph = nx.Graph()
+        graph.add_nodes_from((node, data) for node, data in stored["nodes"])
+        graph.add_edges_from((node, other, data) for node, other, data in stored["edges"])
+        return graph
+    graph = two_mode(load_store(build), disputed=disputed)
+    nodes = [[node, data] for node, data in graph.nodes(data=True)]
+    edges = [[node, other, data] for node, other, data in graph.edges(data=True)]
+    derived.put(key, json.dumps({"nodes": nodes, "edges": edges}, separators=(",", ":")).encode("utf-8"))
+    return graph

@@ -680,11 +680,11 @@ def draw(
     KgError
         When ``name`` names nothing (with suggestions), or the file cannot be written.
     """
-    from kg.network import find_node, two_mode
+    from kg.network import build_two_mode, find_node
     from kg.store import load_store, select
 
     store = load_store(build)
-    two = two_mode(store, disputed=True)
+    two = build_two_mode(build, disputed=True)
     sources = select(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a foaf:Document }")[0]["n"]
     caption = caption_text(lang, date=data_date(build), sources=int(getattr(sources, "value", 0)))
     if kind == "cluster":
