@@ -73,7 +73,7 @@ def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
     source; the clusters are the Lombard ones (``lkg:Cluster``, not ``lkg:NationalCluster``).
     The store is read by one narrow query per property (`_read`), joined here: on the
     on-disk store of a large build the cost is turning stored ids back into text, which a
-    join inside the engine does not save (bench/RESULTS.md, issue 17).
+    join inside the engine does not save (bench/RESULTS-viz.md, issue 17).
     """
     from kg.runtime import paused_gc
 
