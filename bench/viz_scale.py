@@ -3,6 +3,11 @@
 For synthetic ecosystems of N organisations (the shape of bench/network_scale.py), times
 the layout, writing the HTML page, and drawing it in headless Chromium (from navigation
 to the first complete drawing), median of 3 runs. Prints a Markdown table.
+
+``python bench/viz_scale.py --build BUILD --data DATA`` times a built graph's ecosystem
+map instead (issue 17): ``kg viz ecosystem`` as a whole command (wall time, peak memory,
+one run), the page's size, and its drawing in headless Chromium (median of 3), with the
+machine's 1-minute load.
 """
 
 from __future__ import annotations
@@ -58,5 +63,47 @@ def main(sizes: list[int]) -> None:
         browser.close()
 
 
+def built(build: str, data: str) -> None:
+    import os
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        out = Path(folder) / "ecosystem.html"
+        command = [sys.executable, "-m", "kg", "viz", "ecosystem", "--build", build, "--data", data]
+        start = time.perf_counter()
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", *command, "--out", str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds, peak = time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1]) / 2**20
+        load = os.getloadavg()[0]
+        browser = playwright.chromium.launch(
+            executable_path=chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        draws = []
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.perf_counter()
+            page.goto(out.as_uri())
+            page.wait_for_selector("body[data-drawn=true]", timeout=120_000)
+            draws.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+        print("| `kg viz ecosystem` s | peak GiB | page MB | drawn in Chromium s (median of 3) | load |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        print(
+            f"| {seconds:.1f} | {peak:.2f} | {out.stat().st_size / 1e6:.1f} | {statistics.median(draws):.2f}"
+            f" | {load:.1f} |"
+        )
+
+
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1_000, 5_000, 20_000])
+    if sys.argv[1:2] == ["--build"]:
+        built(sys.argv[2], sys.argv[4])
+    else:
+        main([int(a) for a in sys.argv[1:]] or [1_000, 5_000, 20_000])

@@ -16,6 +16,7 @@ no source contradicts. Nodes are keyed by IRI and carry ``label`` (Italian), ``l
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, Problem
 from kg.names import resolve
-from kg.store import select
 from kg.vocab import BASE, CLUSTER_TYPE, ORGANISATION_TYPES
 
 if TYPE_CHECKING:
@@ -62,10 +62,6 @@ _TYPES = {
 """A node's type from its most specific class (org:Organization is the default, ``organisation``)."""
 
 
-def _value(term: object) -> str:
-    return "" if term is None else str(getattr(term, "value", term))
-
-
 def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
     """The organisations–clusters graph, with membership roles, dates and sources on each edge.
 
@@ -74,46 +70,54 @@ def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
     ``weight`` 1. With ``disputed=True`` the disputed memberships are kept too, as edges
     whose ``disputed_by`` lists the pages that contradict them (for maps, which show
     them as such); measures use the default, without them.
+
+    A membership (``org:Membership``) counts with an organisation, a cluster, a role and a
+    source; the clusters are the Lombard ones (``lkg:Cluster``, not ``lkg:NationalCluster``).
+    The store is read by one narrow query per property (`_read`), joined here: on the
+    on-disk store of a large build the cost is turning stored ids back into text, which a
+    join inside the engine does not save (bench/RESULTS-viz.md, issue 17).
     """
-    rows = select(
-        store,
-        """SELECT ?org ?cluster ?role ?start ?endDate ?ongoing ?source ?against WHERE {
-             ?m a org:Membership ; org:member ?org ; org:organization ?cluster ; org:role ?role ;
-                dcterms:source ?source .
-             ?cluster a lkg:Cluster .
-             # the maps and measures are of the Lombard ecosystem: national clusters stay out
-             FILTER NOT EXISTS { ?cluster a lkg:NationalCluster }
-             OPTIONAL { ?m lkg:disputedBy ?against }
-             OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth
-                                                                |time:inXSDgYear) ?start }
-             OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear)
-                        ?endDate }
-             OPTIONAL { ?m org:memberDuring/lkg:ongoing ?ongoing }
-           }""",
-    )
-    graph = nx.Graph()
+    from kg.runtime import paused_gc
+
+    with paused_gc():  # millions of small lists and sets, none of them in a cycle
+        return _two_mode(store, disputed=disputed)
+
+
+def _two_mode(store: ox.Store, *, disputed: bool) -> nx.Graph:
+    found = _read(store, {**_MEMBERSHIP_QUERIES, **_NODE_QUERIES})
+    clusters = {c for (c,) in found["cluster"]} - {c for (c,) in found["national"]}
+    of = {name: _grouped(found[name]) for name in ("member", "organization", "role", "source", "against")}
+    starts, ends, ongoing = _dates(found)
     edges: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     confirmed: set[tuple[str, str]] = set()
-    for row in rows:
-        if row["against"] is not None and not disputed:
+    for (m,) in found["membership"]:
+        against, roles, pages = of["against"].get(m), of["role"].get(m), of["source"].get(m)
+        if (against and not disputed) or not roles or not pages:
             continue
-        key = (_value(row["org"]), _value(row["cluster"]))
-        edge = edges[key]
-        edge["roles"].add(_value(row["role"]))
-        edge["sources"].add(_value(row["source"]))
-        if row["against"] is not None:
-            edge["disputed_by"].add(_value(row["against"]))
-        else:
-            confirmed.add(key)
-        if row["start"] is not None:
-            edge["starts"].add(_value(row["start"]))
-        if row["endDate"] is not None:
-            edge["ends"].add(_value(row["endDate"]))
-        elif _value(row["ongoing"]) == "true":
-            edge["ends"].add("open")
-    for key in confirmed:  # a tie some source confirms is not disputed as a whole
-        edges[key].pop("disputed_by", None)
-    nodes = _node_attributes(store, {n for pair in edges for n in pair} | _clusters(store))
+        for key in ((o, c) for o in of["member"].get(m, ()) for c in of["organization"].get(m, ())):
+            if key[1] not in clusters:
+                continue
+            edge = edges[key]
+            edge["roles"].update(roles)
+            edge["sources"].update(pages)
+            if against:
+                edge["disputed_by"].update(against)
+            else:
+                confirmed.add(key)
+            edge["starts"].update(starts.get(m, ()))
+            if m in ends:
+                edge["ends"].update(ends[m])
+            elif "true" in ongoing.get(m, ()):
+                edge["ends"].add("open")
+    for key, edge in edges.items():
+        if key in confirmed:  # a tie some source confirms is not disputed as a whole
+            edge.pop("disputed_by", None)
+        if not edge["starts"]:
+            del edge["starts"]
+        if not edge["ends"]:
+            del edge["ends"]
+    graph = nx.Graph()
+    nodes = _node_attributes(found, {n for pair in edges for n in pair} | clusters, of["source"])
     for node, attributes in nodes.items():
         graph.add_node(node, **attributes)
     for (org, cluster), values in sorted(edges.items()):
@@ -123,49 +127,162 @@ def two_mode(store: ox.Store, *, disputed: bool = False) -> nx.Graph:
     return graph
 
 
-def _clusters(store: ox.Store) -> set[str]:
-    query = "SELECT ?c WHERE { ?c a lkg:Cluster FILTER NOT EXISTS { ?c a lkg:NationalCluster } }"
-    return {_value(r["c"]) for r in select(store, query)}
+_MEMBERSHIP_QUERIES = {
+    "membership": "SELECT ?m WHERE { ?m a org:Membership }",
+    "member": "SELECT ?m ?org WHERE { ?m org:member ?org }",
+    "organization": "SELECT ?m ?cluster WHERE { ?m org:organization ?cluster }",
+    "role": "SELECT ?m ?role WHERE { ?m org:role ?role }",
+    "source": "SELECT ?s ?source WHERE { ?s dcterms:source ?source }",  # memberships' and nodes'
+    "against": "SELECT ?m ?against WHERE { ?m lkg:disputedBy ?against }",
+    "cluster": "SELECT ?c WHERE { ?c a lkg:Cluster }",
+    "national": "SELECT ?c WHERE { ?c a lkg:NationalCluster }",
+    "during": "SELECT ?m ?period WHERE { ?m org:memberDuring ?period }",
+    "beginning": "SELECT ?period ?instant WHERE { ?period time:hasBeginning ?instant }",
+    "end": "SELECT ?period ?instant WHERE { ?period time:hasEnd ?instant }",
+    "date": "SELECT ?instant ?date WHERE { VALUES ?p { time:inXSDDate time:inXSDgYearMonth time:inXSDgYear }"
+    " ?instant ?p ?date }",
+    "ongoing": "SELECT ?period ?ongoing WHERE { ?period lkg:ongoing ?ongoing }",
+}
+"""One query per property a membership's edge needs, each read whole (no OPTIONAL, no path)."""
+
+_NODE_QUERIES = {
+    "label": "SELECT ?n ?label WHERE { ?n rdfs:label ?label }",  # nodes' and their cities'
+    "alt": "SELECT ?n ?alt WHERE { ?n skos:altLabel ?alt }",
+    "city": "SELECT ?n ?place WHERE { ?n lkg:city ?place }",
+    "type": "SELECT ?n ?type WHERE { ?n a ?type FILTER(?type IN ("
+    + ", ".join(f"<{t}>" for t in _TYPES)
+    + ")) }",
+}
+"""The attributes of every subject in the store; `_node_attributes` keeps the graph's nodes."""
+
+_RAW = {"label"}
+"""Queries whose last column stays a term in N-Triples syntax (a label's language matters)."""
 
 
-def _node_attributes(store: ox.Store, nodes: Iterable[str]) -> dict[str, dict[str, object]]:
-    """Each node's labels, type, city and sources as text, and its ``alt_labels``, a sorted list."""
+def _read(store: ox.Store, queries: dict[str, str]) -> dict[str, list[list[str]]]:
+    """Each query's rows, terms as text (`_text`), two queries running at a time.
+
+    Oxigraph writes a query's results as tab-separated text in one call that runs without
+    Python's lock, so two run at once on two cores, and no Python object is made per term.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.vocab import PREFIXES
+
+    def body(query: str) -> str:
+        solutions = store.query(query, prefixes=PREFIXES)
+        if not isinstance(solutions, ox.QuerySolutions):  # pragma: no cover (the queries above)
+            raise TypeError(query)
+        return bytes(solutions.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode().partition("\n")[2]
+
+    def rows(text: str, raw: bool) -> list[list[str]]:
+        if not raw and '"' not in text and "_:" not in text:  # only IRIs (and bare numbers): no escapes
+            return [line.split("\t") for line in text.translate(_BRACKETS).split("\n")[:-1]]
+        found = []
+        for line in text.split("\n")[:-1]:
+            terms = line.split("\t")
+            last = terms.pop() if raw else None
+            found.append([*map(_text, terms)] if last is None else [*map(_text, terms), last])
+        return found
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        running = {name: pool.submit(body, query) for name, query in queries.items()}
+        return {name: rows(job.result(), name in _RAW) for name, job in running.items()}
+
+
+_BRACKETS = str.maketrans("", "", "<>")
+
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _text(term: str) -> str:
+    r"""A term's text from its N-Triples syntax (as in SPARQL's TSV results): an IRI's or a literal's value.
+
+    Examples
+    --------
+    >>> _text("<https://example.org/a>"), _text('"Milano"@it'), _text('"a\\"b\\tc"'), _text("true")
+    ('https://example.org/a', 'Milano', 'a"b\tc', 'true')
+    """
+    if term.startswith("<"):
+        return term[1:-1]
+    if term.startswith('"'):
+        value = term[1 : term.rindex('"')]
+        return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], value) if "\\" in value else value
+    return term[2:] if term.startswith("_:") else term  # a blank node, or a number or boolean written bare
+
+
+def _language(term: str) -> str | None:
+    """The language of a literal in N-Triples syntax (None without one), or ``-`` for an IRI or blank node."""
+    if term.startswith('"'):
+        tail = term[term.rindex('"') + 1 :]
+        return tail[1:] if tail.startswith("@") else None
+    return "-" if term.startswith(("<", "_:")) else None
+
+
+def _grouped(rows: list[list[str]]) -> dict[str, list[str]]:
+    """Second column by first, in the order of the rows."""
+    groups: dict[str, list[str]] = {}
+    for key, value in rows:
+        groups.setdefault(key, []).append(value)
+    return groups
+
+
+def _dates(found: dict[str, list[list[str]]]) -> tuple[dict[str, set[str]], ...]:
+    """Each membership's start dates, end dates and ``lkg:ongoing`` values, through its periods."""
+    during, ongoing_of = _grouped(found["during"]), _grouped(found["ongoing"])
+    date_of = _grouped(found["date"])
+    result: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+    for step, target in ((_grouped(found["beginning"]), result[0]), (_grouped(found["end"]), result[1])):
+        for m, periods in during.items():
+            dates = {d for p in periods for i in step.get(p, ()) for d in date_of.get(i, ())}
+            if dates:
+                target[m] = dates
+    for m, periods in during.items():
+        values = {v for p in periods for v in ongoing_of.get(p, ())}
+        if values:
+            result[2][m] = values
+    return result
+
+
+def _node_attributes(
+    found: dict[str, list[list[str]]], nodes: Iterable[str], sources: dict[str, list[str]]
+) -> dict[str, dict[str, object]]:
+    """Each node's labels, type, city and sources as text, and its ``alt_labels``, a sorted list.
+
+    A node's first Italian (or untagged) and first English label count, its type is its most
+    specific class (`_TYPES`; a cluster is a cluster, a public body a more specific one if it
+    has it), its city the label of its ``lkg:city``.
+    """
     wanted = sorted(nodes)
     alt_labels: dict[str, set[str]] = {n: set() for n in wanted}
-    found: dict[str, dict[str, str]] = {
+    attributes: dict[str, dict[str, str]] = {
         n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": "", "sources": ""}
         for n in wanted
     }
-    for start in range(0, len(wanted), 1000):
-        values = " ".join(str(ox.NamedNode(n)) for n in wanted[start : start + 1000])
-        rows = select(
-            store,
-            f"""SELECT ?n ?label ?alt ?type ?city ?source WHERE {{
-                  VALUES ?n {{ {values} }}
-                  {{ ?n rdfs:label ?label }} UNION {{ ?n skos:altLabel ?alt }} UNION {{ ?n a ?type }}
-                  UNION {{ ?n lkg:city/rdfs:label ?city }} UNION {{ ?n dcterms:source ?source }} }}""",
-        )
-        for row in rows:
-            node = found[_value(row["n"])]
-            label = row["label"]
-            if isinstance(label, ox.Literal):
-                key = "label_en" if label.language == "en" else "label"
-                if label.language in ("it", "en", None) and not node[key]:
-                    node[key] = label.value
-            if row["alt"] is not None:
-                alt_labels[_value(row["n"])].add(_value(row["alt"]))
-            kind = _TYPES.get(_value(row["type"]))
-            if kind and (node["type"] in (ORG_KIND, "public-body") or kind == "cluster"):
-                node["type"] = kind
-            if row["city"] is not None:
-                node["city"] = _value(row["city"])
-            if row["source"] is not None:
-                node["sources"] = " ".join(sorted({*node["sources"].split(), _value(row["source"])}))
-    for iri_, node in found.items():
+    labels = _grouped(found["label"])
+    for n, node in attributes.items():
+        for term in labels.get(n, ()):
+            language = _language(term)
+            key = "label_en" if language == "en" else "label"
+            if language in ("it", "en", None) and not node[key]:
+                node[key] = _text(term)
+        node["sources"] = " ".join(sorted(set(sources.get(n, ()))))
+    for n, alt in found["alt"]:
+        if n in alt_labels:
+            alt_labels[n].add(alt)
+    for n, type_ in found["type"]:
+        kind, known = _TYPES.get(type_), attributes.get(n)
+        if known is not None and kind and (known["type"] in (ORG_KIND, "public-body") or kind == "cluster"):
+            known["type"] = kind
+    for n, place in found["city"]:
+        if n in attributes:
+            for term in labels.get(place, ()):
+                attributes[n]["city"] = _text(term)
+    for iri_, node in attributes.items():
         node["kind"] = CLUSTER_KIND if node["type"] == "cluster" else ORG_KIND
         node["label"] = node["label"] or node["label_en"] or iri_.rsplit("/", 1)[-1]
         node["slug"] = iri_.rsplit("/", 1)[-1] if iri_.startswith(BASE) else iri_
-    return {n: {**node, "alt_labels": sorted(alt_labels[n])} for n, node in found.items()}
+    return {n: {**node, "alt_labels": sorted(alt_labels[n])} for n, node in attributes.items()}
 
 
 def _side(graph: nx.Graph, kind: str) -> list[str]:
@@ -376,10 +493,30 @@ def organisation_summary(two: nx.Graph) -> Summary:
 
 
 def cluster_projection(two: nx.Graph) -> nx.Graph:
-    """Clusters linked when they share members; ``weight`` = organisations shared."""
-    projected = nx.bipartite.weighted_projected_graph(two, _side(two, CLUSTER_KIND))
-    for node in projected:
-        projected.nodes[node].pop("bipartite", None)  # networkx copies it; a projection is one-mode
+    """Clusters linked when they share members; ``weight`` = organisations shared.
+
+    The graph of `networkx.bipartite.weighted_projected_graph` over the clusters, computed
+    as the sparse product Bᵀ·B (as `organisation_projection` does), nodes and edges in
+    sorted order: 11 s with networkx at 100,000 organisations, under a second this way.
+
+    Examples
+    --------
+    >>> b = nx.Graph()
+    >>> b.add_nodes_from(["a", "b", "c"], kind="organisation")
+    >>> b.add_nodes_from(["X", "Y", "Z"], kind="cluster")
+    >>> b.add_edges_from([("a", "X"), ("b", "X"), ("a", "Y"), ("b", "Y"), ("c", "Y")])
+    >>> sorted(cluster_projection(b).edges(data="weight")), sorted(cluster_projection(b))
+    ([('X', 'Y', 2)], ['X', 'Y', 'Z'])
+    """
+    from scipy import sparse
+
+    _, clusters, incidence = _incidence(two)
+    shared = sparse.triu(incidence.T @ incidence, k=1).tocoo()
+    projected = nx.Graph()
+    one_mode = ({k: v for k, v in two.nodes[n].items() if k != "bipartite"} for n in clusters)
+    projected.add_nodes_from(zip(clusters, one_mode, strict=True))
+    order = sorted(zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist(), strict=True))
+    projected.add_edges_from((clusters[i], clusters[j], {"weight": w}) for i, j, w in order)
     return projected
 
 

@@ -26,7 +26,7 @@ import networkx as nx
 from kg.errors import KgError, Problem
 from kg.files import atomic_write
 from kg.network import CLUSTER_KIND, ORG_KIND, cluster_projection, ego
-from kg.vocab import CLUSTER_TYPE, LKG_NS, ORGANISATION_TYPES, Kind
+from kg.vocab import CLUSTER_TYPE, LKG_NS, ORGANISATION_TYPES, Kind, iri
 
 __all__ = [
     "MapSpec",
@@ -278,18 +278,20 @@ def _aggregated(two: nx.Graph, *, title: str, lang: str, caption: str) -> MapSpe
     """Clusters as nodes (size by members, edges by shared members), their members kept aside.
 
     Each cluster node lists its members (indices into ``spec.members``), those in most
-    clusters first, then by name; each member carries what its card shows (type, city,
-    its clusters with roles and sources, its own sources).
+    clusters first, then by name; each member carries what its card needs: type, city,
+    its own sources and its ``ties``, one per cluster by the cluster's name: the cluster's
+    index in ``spec.nodes``, the role names, the sources and the disputing pages. The page
+    holds them as a compact table and makes a member's card only when it is shown
+    (`_member_table`).
     """
     projection = cluster_projection(two)
-    members = {c: sorted(two.neighbors(c)) for c in projection}
     spec = _spec(
         projection,
         nx.Graph(),  # no memberships on a cluster's card: they are its members, listed on click
         title=title,
         lang=lang,
         caption=caption,
-        size_of={c: float(len(m)) for c, m in members.items()},
+        size_of={c: float(two.degree(c)) for c in projection},
         role_labels={},
     )
     shared = TEXT[lang]["shared"]
@@ -300,34 +302,86 @@ def _aggregated(two: nx.Graph, *, title: str, lang: str, caption: str) -> MapSpe
         key=lambda c: c[1].lower(),
     )
     roles = _roles(lang)
+    place = {str(n["id"]): i for i, n in enumerate(spec.nodes)}
+    names = {c: _label(two.nodes[c], lang) for c in projection}
     index: dict[str, int] = {}
     organisations = sorted(n for n, d in two.nodes(data=True) if d.get("kind") != CLUSTER_KIND)
     for node in organisations:
         data = two.nodes[node]
-        kind = str(data.get("type", ORG_KIND))
-        links = _ties(two, node, lang, roles)
+        ties = []
+        for cluster in sorted(two.neighbors(node), key=names.__getitem__):
+            edge = two.edges[node, cluster]
+            ties.append(
+                [
+                    place[cluster],
+                    [roles.get(r, r.rsplit("#", 1)[-1]) for r in edge.get("roles", [])],
+                    list(edge.get("sources", [])),
+                    list(edge.get("disputed_by", [])),
+                ]
+            )
         index[node] = len(spec.members)
         spec.members.append(
             {
                 "id": node,
                 "slug": data.get("slug", ""),
                 "label": _label(data, lang),
-                "kind": ORG_KIND,
-                "type": kind,
-                "typeLabel": _type_label(kind, lang),
+                "type": str(data.get("type", ORG_KIND)),
                 "city": data.get("city", ""),
-                "clusters": sorted(str(two.nodes[c].get("slug")) for c in two.neighbors(node)),
-                "links": links,
+                "ties": ties,
                 "sources": str(data.get("sources", "")).split(),
-                "color": KINDS.get(kind, ORGANISATION_TYPES["organisation"]).colour,
-                "size": round(8 + 4 * math.sqrt(two.degree(node)), 2),
             }
         )
     for node in spec.nodes:
-        inside = [m for m in members.get(str(node["id"]), []) if m in index]
-        inside.sort(key=lambda m: (-two.degree(m), _label(two.nodes[m], lang), m))
+        inside = [m for m in two.neighbors(str(node["id"])) if m in index]
+        inside.sort(key=lambda m: (-len(spec.members[index[m]]["ties"]), spec.members[index[m]]["label"], m))  # type: ignore[arg-type]
         node["members"] = [index[m] for m in inside]
     return spec
+
+
+def _member_table(spec: MapSpec) -> dict[str, object]:
+    """An aggregated map's members as columns, each page address, role and place written once.
+
+    The page turns row ``i`` into a card when its cluster opens or a search finds it; a
+    member's ``id`` is left out (0) when it is the organisation IRI of its slug.
+    """
+    texts: dict[str, dict[str, int]] = {"urls": {}, "roles": {}, "cities": {}, "kinds": {}}
+
+    def code(table: str, value: str) -> int:
+        return texts[table].setdefault(value, len(texts[table]))
+
+    prefix = iri("organisation", "")
+    columns: dict[str, list[object]] = {
+        k: [] for k in ("id", "slug", "label", "type", "city", "ties", "sources")
+    }
+    for member in spec.members:
+        slug = str(member["slug"])
+        columns["id"].append(0 if member["id"] == prefix + slug else member["id"])
+        columns["slug"].append(slug)
+        columns["label"].append(member["label"])
+        columns["type"].append(code("kinds", str(member["type"])))
+        columns["city"].append(code("cities", str(member["city"])))
+        columns["ties"].append(
+            [
+                [
+                    cluster,
+                    [code("roles", r) for r in roles],
+                    [code("urls", u) for u in sources],
+                    [code("urls", u) for u in against],
+                ]
+                for cluster, roles, sources, against in member["ties"]  # type: ignore[attr-defined]
+            ]
+        )
+        columns["sources"].append([code("urls", u) for u in member["sources"]])  # type: ignore[attr-defined]
+    kinds = [
+        [kind, _type_label(kind, spec.lang), KINDS.get(kind, ORGANISATION_TYPES["organisation"]).colour]
+        for kind in texts["kinds"]
+    ]
+    return {
+        "prefix": prefix,
+        **columns,
+        **{k: list(v) for k, v in texts.items() if k != "kinds"},
+        "kinds": kinds,
+    }
 
 
 def _ordered_subgraph(two: nx.Graph, nodes: list[str]) -> nx.Graph:
@@ -468,9 +522,14 @@ def render_html(spec: MapSpec) -> str:
         "options": _options(),
     }
     if spec.members:  # an aggregated map: its organisations appear when their cluster is opened
-        legend_types = [t for t in KINDS if any(n["type"] == t for n in (*spec.nodes, *spec.members))]
+        present = {n["type"] for n in (*spec.nodes, *spec.members)}
+        legend_types = [t for t in KINDS if t in present]
         payload["types"] = [(t, _type_label(t, spec.lang), KINDS[t].colour) for t in legend_types]
-        payload["members"] = spec.members
+        payload["members"] = _member_table(spec)
+        place = {n["id"]: i for i, n in enumerate(spec.nodes)}  # edges by node number, rebuilt by the page
+        payload["edges"] = [
+            [place[e["from"]], place[e["to"]], int(float(str(e["weight"]))), e["width"]] for e in spec.edges
+        ]
         payload["expandMost"] = EXPAND_MOST
         payload["text"] = {**texts, "aggregated": texts["aggregated"].format(most=f"{EXPAND_MOST:,}")}
     page = _PAGE.read_text(encoding="utf-8")

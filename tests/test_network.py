@@ -317,3 +317,124 @@ def test_kept_two_mode_graph_is_the_graph_read_from_the_store(
     (path,) = [p for p in (build / "derived").iterdir() if p.name != "built-from"]
     path.write_text('{"nodes": [["x", {"kind": "organisation"}]], "edges": []}', encoding="utf-8")
     assert list(build_two_mode(build, disputed=disputed)) == ["x"]
+
+
+def _one_query_two_mode(store: object, *, disputed: bool) -> nx.Graph:
+    """kg.network.two_mode as it was before issue 17: one SELECT with OPTIONAL paths, and the
+    nodes' attributes by VALUES chunks; the reference the narrow queries must give back."""
+    import pyoxigraph as ox
+
+    from kg.network import _TYPES, CLUSTER_KIND, ORG_KIND
+    from kg.store import select
+    from kg.vocab import BASE
+
+    def value(term: object) -> str:
+        return "" if term is None else str(getattr(term, "value", term))
+
+    rows = select(
+        store,  # type: ignore[arg-type]
+        """SELECT ?org ?cluster ?role ?start ?endDate ?ongoing ?source ?against WHERE {
+             ?m a org:Membership ; org:member ?org ; org:organization ?cluster ; org:role ?role ;
+                dcterms:source ?source .
+             ?cluster a lkg:Cluster . FILTER NOT EXISTS { ?cluster a lkg:NationalCluster }
+             OPTIONAL { ?m lkg:disputedBy ?against }
+             OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYearMonth
+                                                                |time:inXSDgYear) ?start }
+             OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear)
+                        ?endDate }
+             OPTIONAL { ?m org:memberDuring/lkg:ongoing ?ongoing } }""",
+    )
+    edges: dict[tuple[str, str], dict[str, set[str]]] = {}
+    confirmed = set()
+    for row in rows:
+        if row["against"] is not None and not disputed:
+            continue
+        key = (value(row["org"]), value(row["cluster"]))
+        edge = edges.setdefault(key, {})
+        edge.setdefault("roles", set()).add(value(row["role"]))
+        edge.setdefault("sources", set()).add(value(row["source"]))
+        if row["against"] is not None:
+            edge.setdefault("disputed_by", set()).add(value(row["against"]))
+        else:
+            confirmed.add(key)
+        if row["start"] is not None:
+            edge.setdefault("starts", set()).add(value(row["start"]))
+        if row["endDate"] is not None:
+            edge.setdefault("ends", set()).add(value(row["endDate"]))
+        elif value(row["ongoing"]) == "true":
+            edge.setdefault("ends", set()).add("open")
+    for key in confirmed:
+        edges[key].pop("disputed_by", None)
+    clusters = "SELECT ?c WHERE { ?c a lkg:Cluster FILTER NOT EXISTS { ?c a lkg:NationalCluster } }"
+    wanted = sorted({n for pair in edges for n in pair} | {value(r["c"]) for r in select(store, clusters)})  # type: ignore[arg-type]
+    alt: dict[str, set[str]] = {n: set() for n in wanted}
+    found = {
+        n: {"iri": n, "label": "", "label_en": "", "type": ORG_KIND, "city": "", "sources": ""}
+        for n in wanted
+    }
+    names = " ".join(str(ox.NamedNode(n)) for n in wanted)
+    for row in select(
+        store,  # type: ignore[arg-type]
+        f"""SELECT ?n ?label ?alt ?type ?city ?source WHERE {{ VALUES ?n {{ {names} }}
+              {{ ?n rdfs:label ?label }} UNION {{ ?n skos:altLabel ?alt }} UNION {{ ?n a ?type }}
+              UNION {{ ?n lkg:city/rdfs:label ?city }} UNION {{ ?n dcterms:source ?source }} }}""",
+    ):
+        node = found[value(row["n"])]
+        label = row["label"]
+        if isinstance(label, ox.Literal):
+            key_ = "label_en" if label.language == "en" else "label"
+            if label.language in ("it", "en", None) and not node[key_]:
+                node[key_] = label.value
+        if row["alt"] is not None:
+            alt[value(row["n"])].add(value(row["alt"]))
+        kind = _TYPES.get(value(row["type"]))
+        if kind and (node["type"] in (ORG_KIND, "public-body") or kind == "cluster"):
+            node["type"] = kind
+        if row["city"] is not None:
+            node["city"] = value(row["city"])
+        if row["source"] is not None:
+            node["sources"] = " ".join(sorted({*node["sources"].split(), value(row["source"])}))
+    graph = nx.Graph()
+    for n, node in found.items():
+        node["kind"] = CLUSTER_KIND if node["type"] == "cluster" else ORG_KIND
+        node["label"] = node["label"] or node["label_en"] or n.rsplit("/", 1)[-1]
+        node["slug"] = n.rsplit("/", 1)[-1] if n.startswith(BASE) else n
+        graph.add_node(n, **node, alt_labels=sorted(alt[n]), bipartite=int(node["kind"] == CLUSTER_KIND))
+    for (org, cluster), values in sorted(edges.items()):
+        graph.add_edge(org, cluster, weight=1, **{k: sorted(v) for k, v in sorted(values.items())})
+    return graph
+
+
+def test_two_mode_reads_what_one_query_reads(real_build: Path) -> None:
+    """Issue 17: the narrow queries give the graph of the one big query, to the order of
+    nodes, edges and attributes, on the real data and on awkward terms added to it."""
+    import pyoxigraph as ox
+
+    from kg.vocab import PREFIXES
+
+    store = load_store(real_build, persisted=False)
+    odd, cluster, page = iri("organisation", "odd"), iri("cluster", "lgca"), "https://example.org/p"
+    turtle = f"""
+        <{odd}> a lkg:Company, lkg:PublicBody ; rdfs:label "Odd \\"quoted\\"\\tname\\\\ with\\nlines"@it,
+            "Odd in English"@en ; skos:altLabel "Odd, also" ; dcterms:source <{page}/own> ;
+            lkg:city <{iri("place", "odd-town")}> .
+        <{iri("place", "odd-town")}> rdfs:label "Città \\"strana\\""@it .
+        <{iri("membership", "odd-1")}> a org:Membership ; org:member <{odd}> ; org:organization <{cluster}> ;
+            org:role lkg:Member ; dcterms:source <{page}/1> ; org:memberDuring <{iri("period", "odd-1")}> .
+        <{iri("period", "odd-1")}> time:hasBeginning [ time:inXSDgYearMonth "2020-03"^^xsd:gYearMonth ] ;
+            lkg:ongoing true .
+        <{iri("membership", "odd-2")}> a org:Membership ; org:member <{odd}> ; org:organization <{cluster}> ;
+            org:role lkg:Partner ; dcterms:source <{page}/2> ; lkg:disputedBy <{page}/against> .
+        <{iri("membership", "odd-3")}> a org:Membership ; org:member <{odd}> ; org:organization <{cluster}> ;
+            org:role lkg:Coordinator .
+    """
+    prefixes = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items())
+    store.load((prefixes + turtle).encode(), format=ox.RdfFormat.TURTLE)
+    for disputed in (False, True):
+        new, old = two_mode(store, disputed=disputed), _one_query_two_mode(store, disputed=disputed)
+        assert list(new.nodes(data=True)) == list(old.nodes(data=True))
+        assert list(new.edges(data=True)) == list(old.edges(data=True))
+        assert (
+            new.nodes[odd]["label"].startswith('Odd "quoted"\tname\\') and new.nodes[odd]["type"] == "company"
+        )
+        assert ("Partner" in str(new.edges[odd, cluster]["roles"])) is disputed  # odd-3 has no source

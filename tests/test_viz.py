@@ -262,6 +262,19 @@ def test_aggregated_map_opens_a_cluster_into_its_members(browser: object, tmp_pa
         assert f"{len(members)} of {len(members)} members shown" in details
         page.mouse.click(x, y)  # a second click closes it
         page.wait_for_function("n => KG_MAP.nodes.length === n", arg=len(clusters))
+        # a member's card is made from the page's member table: found by name, with its sourced ties
+        card = spec.members[biggest["members"][-1]]  # type: ignore[index]
+        page.fill("#search", str(card["label"]))
+        page.dispatch_event("#search", "change")
+        page.wait_for_function("id => KG_MAP.nodes.get(id) !== null", arg=card["id"])
+        details = page.inner_text("#details")
+        assert details.startswith(str(card["label"])) and str(biggest["label"]) in details
+        for cluster in two.neighbors(card["id"]):
+            assert two.nodes[cluster]["label"] in details
+            assert all(url in details for url in two.edges[card["id"], cluster]["sources"])
+        assert f"focus={card['slug']}" in page.url
+        counts = re.findall(r"\((\d+)\)", page.inner_text("#legend"))
+        assert sum(map(int, counts)) == two.number_of_nodes()
         assert visit.errors == [] and visit.off_disk() == []
     finally:
         visit.page.close()
