@@ -1007,6 +1007,7 @@ def build_two_mode(build: Path, *, disputed: bool = False) -> nx.Graph:
     """
     import json
 
+    from kg.runtime import paused_gc
     from kg.store import Derived, is_large, load_store
 
     if not is_large(build):
@@ -1014,10 +1015,11 @@ def build_two_mode(build: Path, *, disputed: bool = False) -> nx.Graph:
     derived, key = Derived(build), f"two-mode disputed={disputed}"
     kept = derived.get(key)
     if kept is not None:
-        stored = json.loads(kept)
-        graph = nx.Graph()
-        graph.add_nodes_from((node, data) for node, data in stored["nodes"])
-        graph.add_edges_from((node, other, data) for node, other, data in stored["edges"])
+        with paused_gc():  # the graph's dictionaries make no cycles
+            stored = json.loads(kept)
+            graph = nx.Graph()
+            graph.add_nodes_from((node, data) for node, data in stored["nodes"])
+            graph.add_edges_from((node, other, data) for node, other, data in stored["edges"])
         return graph
     graph = two_mode(load_store(build), disputed=disputed)
     nodes = [[node, data] for node, data in graph.nodes(data=True)]
