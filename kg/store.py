@@ -77,13 +77,13 @@ def code_version() -> str:
 class Derived:
     """Answers computed from a build, kept in ``build/derived/`` until the build changes.
 
-    A key names what was computed (a query, its parameters, the output format); the
-    package's source (`code_version`) is part of every key, so new code never reuses an
-    old value. Its value is stored in a file named by the key's SHA-256. The
-    folder carries the build's fingerprint: when the build changes, every value in it
-    is dropped at the next `put`, and `get` gives nothing. Values are written to a
-    temporary file and renamed into place, so a reader never sees half a value; a build
-    folder that cannot be written simply keeps nothing (these are only shortcuts).
+    A key names what was computed (a query, its parameters, the output format); its
+    value is stored in a file named by the key's SHA-256. The folder carries the build's
+    fingerprint and the digest of the package's source (`code_version`): when the build
+    or the code changes, `get` gives nothing and the next `put` empties the folder.
+    Values are written to a temporary file and renamed into place, so a reader never
+    sees half a value; a build folder that cannot be written simply keeps nothing (these
+    are only shortcuts).
 
     Examples
     --------
@@ -100,12 +100,13 @@ class Derived:
 
     def __init__(self, build_dir: Path | str) -> None:
         self.folder = Path(build_dir) / "derived"
-        self.fingerprint = build_fingerprint(build_dir)
+        # new code empties the folder too, so values of older code do not pile up in it
+        self.fingerprint = f"{build_fingerprint(build_dir)} code:{code_version()}"
 
     def _path(self, key: str) -> Path:
         import hashlib
 
-        return self.folder / hashlib.sha256(f"{code_version()}\n{key}".encode()).hexdigest()
+        return self.folder / hashlib.sha256(key.encode()).hexdigest()
 
     def _current(self) -> bool:
         stamp = self.folder / "built-from"
