@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.network_scale import timed  # noqa: E402 - after the path is set: one timing helper for all benchmarks
+from bench.browser import drawn_seconds  # noqa: E402 - after the path is set
+from bench.network_scale import timed  # noqa: E402 - one timing helper for all benchmarks
 
 PARAMS = {
     "members-of-cluster": {"cluster": "synthetic-cluster-00001"},
@@ -197,31 +198,6 @@ def whole_command(command: list[str]) -> tuple[float, int]:
         error = process.stderr.read().decode() if process.stderr else ""
         raise RuntimeError(f"{' '.join(command)} failed: {error}")
     return seconds, usage.ru_maxrss * 1024
-
-
-def drawn_seconds(page: Path, runs: int) -> float | str:
-    """Seconds from opening ``page`` in headless Chromium to its first complete drawing (median)."""
-    from kg.viz import chromium
-
-    if not chromium():
-        return "no Chromium here"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-
-        def draw() -> None:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(page.as_uri())
-            tab.wait_for_selector("body[data-drawn=true]", timeout=120_000)
-            tab.close()
-
-        seconds, _ = timed(draw, runs)
-        browser.close()
-    return seconds
 
 
 def plot(results: dict[int, dict[str, float | str]], out: Path) -> None:
