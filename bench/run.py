@@ -188,16 +188,23 @@ def measure(n: int, runs: int, folder: Path, rdflib_limit: int) -> dict[str, flo
 
 
 def whole_command(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak memory (bytes) of one command run as a separate process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{' '.join(command)} failed: {error}")
-    return seconds, usage.ru_maxrss * 1024
+    """Wall seconds and peak memory (bytes) of one command run as a separate process.
+
+    The peak is GNU time's maximum resident set size of the command itself: a child's own
+    ``ru_maxrss`` would start from this (large) process's, inherited across fork and exec.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        start = time.perf_counter()
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", peak.name, *command],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode(errors='replace')}")
+        return seconds, int(peak.read().split()[-1]) * 1024
 
 
 def plot(results: dict[int, dict[str, float | str]], out: Path) -> None:
