@@ -337,7 +337,9 @@ def query_run(
     """Run a saved query (by name) or any .rq file, with bound parameters.
 
     Organisations, clusters and people are named by id, label or IRI. Only queries
-    run unless --allow-update is given: an INSERT or DELETE is refused.
+    run unless --allow-update is given: an INSERT or DELETE is refused. A large build
+    keeps each answer beside it (build/derived/), so the same question answers at once
+    until the build changes; `kg query precompute` answers the saved ones in advance.
 
     \b
     Example:
