@@ -774,14 +774,14 @@ def execute(
 
     On an engine that keeps answers (`Embedded.derived`), the answer kept for this query,
     its bound parameters, format and language is given if there is one; otherwise the
-    query runs and its answer is kept.
+    query runs and its answer is kept, unless its answer may change by itself (`volatile`).
     """
     operation = update_keyword(query.text)
     if operation is not None:
         return apply_update(query, operation, engine, allowed=allow_update, with_params=bool(params))
     bindings = bind(query, params, engine)
     derived = engine.derived if isinstance(engine, Embedded) else None
-    if derived is None:
+    if derived is None or volatile(query.text):
         return answers(query, bindings, engine, formats=[fmt], langs=[lang])[fmt, lang]
     key = _answer_key(query, bindings, fmt, lang)
     kept = derived.get(key)
@@ -790,6 +790,22 @@ def execute(
     answer = answers(query, bindings, engine, formats=[fmt], langs=[lang])[fmt, lang]
     derived.put(key, answer.encode("utf-8"))
     return answer
+
+
+_VOLATILE = re.compile(_SKIPPED + r"|\b((?i:NOW|RAND|UUID|STRUUID|BNODE))\s*\(")
+
+
+def volatile(text: str) -> bool:
+    """Whether a query's answer may change without the build changing (NOW(), RAND(), ...): never kept.
+
+    Examples
+    --------
+    >>> volatile("SELECT ?c WHERE { ?c dcterms:date ?d FILTER(?d < NOW()) }")
+    True
+    >>> volatile('SELECT ?n WHERE { ?c rdfs:label "now()" }  # rand( in a comment')
+    False
+    """
+    return any(match.group(1) for match in _VOLATILE.finditer(text))
 
 
 def answers(

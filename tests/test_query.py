@@ -629,3 +629,22 @@ def test_rewritten_queries_answer_as_their_plain_form(
             compared += expected.count("\n")
         # the real data has every kind of fact (the synthetic data has no bodies, for one)
         assert compared > 0 or where is synthetic_engine, f"{name}: no rows compared"
+
+
+def test_an_answer_that_changes_by_itself_is_never_kept(real_build: Path, tmp_path: Path) -> None:
+    """A query with NOW() (or RAND(), UUID(), ...) runs every time, even on an engine that keeps answers."""
+    from kg.query import execute
+    from kg.store import Derived
+
+    build = tmp_path / "build"
+    shutil.copytree(real_build, build)
+    engine = Embedded(load_store(build), derived=Derived(build))
+    today = tmp_path / "today.rq"
+    today.write_text("SELECT (COUNT(*) AS ?n) (YEAR(NOW()) > 2000 AS ?now) WHERE { ?s a lkg:Cluster }\n")
+    steady = tmp_path / "steady.rq"
+    steady.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a lkg:Cluster }\n")
+    for _ in range(2):
+        assert execute(find(str(today)), {}, engine, fmt="csv").endswith(",true")
+    assert not (build / "derived").exists()
+    execute(find(str(steady)), {}, engine, fmt="csv")
+    assert len(list((build / "derived").iterdir())) == 2  # the steady answer, and the build's stamp
