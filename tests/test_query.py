@@ -537,6 +537,9 @@ def test_kept_answers_are_the_fresh_answers_and_follow_the_build(
     assert len(kept) == 1 + len(parameterless) * len(FORMATS) * len(LANGS)  # and the build's stamp
 
     fresh = Embedded(load_store(build, persisted=False))  # no answers kept: every query runs
+    for line in listed.splitlines()[2:]:  # query, rows, seconds
+        name, rows, _ = line.split()
+        assert int(rows) == len(run(find(name), {}, fresh).rows), name
     for query in library():
         for fmt in FORMATS:
             for lang in LANGS:
