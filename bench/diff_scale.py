@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kg.tables import render
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -139,10 +141,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         rows = [measure(n, folder) for n in options.sizes]
     headers = list(rows[0])
-    print("| " + " | ".join(headers) + " |")
-    print("| " + " | ".join("---:" for _ in headers) + " |")
-    for row in rows:
-        print("| " + " | ".join(row[h] for h in headers) + " |")
+    print(render(headers, [[row[h] for h in headers] for row in rows], "md"))
 
 
 if __name__ == "__main__":

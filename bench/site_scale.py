@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kg.tables import render
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,7 +33,18 @@ def measure(n: int, folder: Path) -> dict[str, str]:
         kg("synth", "--organisations", str(n), "--out", str(data))
     if not (build / "kg.nt").is_file():
         kg("build", "--data", str(data), "--out", str(build))
-    command = [sys.executable, "-m", "kg", "site", "--build", str(build), "--data", str(data), "--out", str(site)]
+    command = [
+        sys.executable,
+        "-m",
+        "kg",
+        "site",
+        "--build",
+        str(build),
+        "--data",
+        str(data),
+        "--out",
+        str(site),
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     seconds = time.perf_counter() - start
@@ -63,10 +76,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         rows = [measure(n, folder) for n in options.sizes]
     headers = list(rows[0])
-    print("| " + " | ".join(headers) + " |")
-    print("| " + " | ".join("---:" for _ in headers) + " |")
-    for row in rows:
-        print("| " + " | ".join(row[h] for h in headers) + " |")
+    print(render(headers, [[row[h] for h in headers] for row in rows], "md"))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ stays fast.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,10 +88,15 @@ before reading.
 """
 
 
-def format_option(help: str = "Output format.") -> Callable[[F], F]:
-    """``--format``: one of `kg.tables.FORMATS` (table by default)."""
+def format_option(help: str = "Output format.", choices: Sequence[str] = FORMATS) -> Callable[[F], F]:
+    """``--format``: one of ``choices`` (`kg.tables.FORMATS` unless given), the first by default."""
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help=help
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
     )
 
 
@@ -170,7 +175,7 @@ def validate_command(data_dir: Path, strict: bool) -> None:
 @click.option("--date", help="The page's date (YYYY-MM-DD); '5 marzo' resolves against it.")
 @click.option("--publisher", help="Who published the page, for a new source record.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write the draft here.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "md"]), default="yaml", show_default=True)
+@format_option("A draft to review in data/, or a review table in Markdown.", ["yaml", "md"])
 @data_option
 def ingest_command(
     page: Path, url: str, date: str | None, publisher: str | None, out: Path | None, fmt: str, data_dir: Path
@@ -612,14 +617,7 @@ def _viz_options(function: F) -> F:
     function = click.option("--embed", is_flag=True, help="Also print an <iframe> snippet for the page.")(
         function
     )
-    function = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["html", "png", "svg"]),
-        default="html",
-        show_default=True,
-        help="An interactive page, or a still image.",
-    )(function)
+    function = format_option("An interactive page, or a still image.", ["html", "png", "svg"])(function)
     function = click.option("--title", help="Title shown on the map.")(function)
     function = click.option(
         "--out",
@@ -739,14 +737,7 @@ def reason_command(write: bool, show: bool, build_dir: Path, data_dir: Path) -> 
 @main.command("diff")
 @click.argument("old")
 @click.argument("new", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "md", "json"]),
-    default="table",
-    show_default=True,
-    help="A table, Markdown release notes, or JSON.",
-)
+@format_option("A table, Markdown release notes, or JSON.", ["table", "md", "json"])
 @folder_option(
     "--data", "data_dir", "Where data/ is in the repository, for a side that is a revision.", "data"
 )
